@@ -1,0 +1,144 @@
+package dev.nnc.frontend;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * Loads a file and, transitively, what it imports. {@code import std.nn.*} reads the
+ * standard library from the class path ({@code /std/nn.nn}); any other module path
+ * {@code a.b} is the file {@code a/b.nn} beside the importing file or in a search directory.
+ * Reports unknown modules and names, duplicate definitions and import cycles.
+ */
+final class ModuleLoader {
+    private final Diagnostics diagnostics;
+    private final List<Path> searchPath;
+    private final Map<String, Module> loaded = new HashMap<>();
+    private final Deque<String> loading = new ArrayDeque<>();
+
+    ModuleLoader(Diagnostics diagnostics, List<Path> searchPath) {
+        this.diagnostics = diagnostics;
+        this.searchPath = searchPath;
+    }
+
+    /** The module of a source file, or null when it does not parse. */
+    Module load(SourceFile source, Path dir) {
+        String key = source.name();
+        Module cached = loaded.get(key);
+        if (cached != null) return cached;
+        Ast.File ast = AstBuilder.parse(source, diagnostics);
+        if (ast == null) return null;
+        Module module = new Module(source.name(), ast);
+        loading.push(key);
+        try {
+            declare(module);
+            for (Ast.Import imp : ast.imports()) resolveImport(module, imp, dir);
+        } finally {
+            loading.pop();
+        }
+        loaded.put(key, module);
+        return module;
+    }
+
+    private void declare(Module module) {
+        for (Ast.Decl d : module.ast.decls()) {
+            Module.Entry previous = module.own.get(d.name());
+            if (previous != null) {
+                diagnostics.error(d.nameSpan(), "'" + d.name() + "' is already defined in this file",
+                        "note: first defined at " + previous.decl().nameSpan().location());
+            } else {
+                module.own.put(d.name(), new Module.Entry(d, module));
+            }
+        }
+    }
+
+    private void resolveImport(Module module, Ast.Import imp, Path dir) {
+        List<String> modulePath = imp.star() ? imp.path() : imp.path().subList(0, imp.path().size() - 1);
+        if (modulePath.isEmpty()) {
+            diagnostics.error(imp.span(), "import names a single identifier",
+                    "expected a module path such as 'import std.nn.*' or 'import std.nn.dense'");
+            return;
+        }
+        String moduleName = String.join(".", modulePath);
+        Located located = locate(modulePath, dir);
+        if (located == null) {
+            diagnostics.error(imp.span(), "cannot find module '" + moduleName + "'", "note: looked for " + describeSearch(modulePath, dir));
+            return;
+        }
+        if (loading.contains(located.source.name())) {
+            List<String> cycle = new ArrayList<>(loading);
+            java.util.Collections.reverse(cycle);
+            cycle = cycle.subList(cycle.indexOf(located.source.name()), cycle.size());
+            diagnostics.error(imp.span(), "cyclic import of module '" + moduleName + "'",
+                    "note: import chain " + String.join(" -> ", cycle) + " -> " + located.source.name());
+            return;
+        }
+        Module target = load(located.source, located.dir);
+        if (target == null) return;
+        if (imp.star()) {
+            target.own.forEach((name, entry) -> {
+                if (!module.imported.containsKey(name)) module.imported.put(name, entry);
+            });
+        } else {
+            String name = imp.path().getLast();
+            Module.Entry entry = target.own.get(name);
+            if (entry == null) {
+                diagnostics.error(imp.span(), "module '" + moduleName + "' has no model or layer named '" + name + "'",
+                        Suggestions.didYouMean(name, target.own.keySet()));
+            } else if (module.own.containsKey(name)) {
+                diagnostics.error(imp.span(), "imported '" + name + "' clashes with a definition in this file",
+                        "note: defined at " + module.own.get(name).decl().nameSpan().location());
+            } else {
+                module.imported.put(name, entry);
+            }
+        }
+    }
+
+    private record Located(SourceFile source, Path dir) {}
+
+    private Located locate(List<String> modulePath, Path dir) {
+        String relative = String.join("/", modulePath) + ".nn";
+        if (modulePath.getFirst().equals("std")) {
+            String resource = "/" + relative;
+            try (InputStream in = ModuleLoader.class.getResourceAsStream(resource)) {
+                if (in == null) return null;
+                return new Located(new SourceFile("<stdlib>" + resource, new String(in.readAllBytes(), StandardCharsets.UTF_8)), null);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
+        List<Path> dirs = new ArrayList<>();
+        if (dir != null) dirs.add(dir);
+        dirs.addAll(searchPath);
+        for (Path d : dirs) {
+            Path file = d.resolve(relative);
+            if (Files.isRegularFile(file)) {
+                try {
+                    Path normalized = file.normalize();
+                    return new Located(new SourceFile(normalized.toString(), Files.readString(normalized)), normalized.getParent());
+                } catch (IOException e) {
+                    return null;
+                }
+            }
+        }
+        return null;
+    }
+
+    private String describeSearch(List<String> modulePath, Path dir) {
+        String relative = String.join("/", modulePath) + ".nn";
+        if (modulePath.getFirst().equals("std")) return relative + " in the standard library";
+        List<Path> dirs = new ArrayList<>();
+        if (dir != null) dirs.add(dir);
+        dirs.addAll(searchPath);
+        return dirs.stream().map(d -> d.resolve(relative).normalize().toString()).collect(Collectors.joining(", "));
+    }
+}

@@ -1,0 +1,107 @@
+/*
+ * The .nn language: models and layers as pure dataflow over typed tensors.
+ * Statements need no separator (an optional ';' is allowed): keywords start statements and
+ * a block's last expression is its result. Meaning (names, types, shapes) lives in frontend/.
+ */
+grammar NN;
+
+file       : importDecl* decl* EOF ;
+
+importDecl : IMPORT IDENT ('.' IDENT)* ('.' STAR)? ';'? ;
+
+decl       : modelDecl | layerDecl ;
+
+// model Name(inputs) -> outputs { body }
+modelDecl  : MODEL IDENT '(' paramList? ')' ARROW outputs block ;
+
+// layer name(config)(tensor inputs) [-> output] { body }; with one list it holds the inputs.
+layerDecl  : LAYER IDENT '(' first=paramList? ')' ('(' second=paramList? ')')? (ARROW outputs)? block ;
+
+paramList  : paramDecl (',' paramDecl)* ','? ;
+paramDecl  : IDENT ':' typeExpr ('=' expr)? ;
+
+outputs    : typeExpr
+           | '(' namedType (',' namedType)* ','? ')'
+           ;
+namedType  : IDENT ':' typeExpr ;
+
+// f32[B, 28, 28, 1] is a tensor type; int, float, bool, str are compile-time scalars; [int] a list.
+typeExpr   : IDENT '[' dimList? ']'      # tensorType
+           | IDENT                       # scalarType
+           | '[' typeExpr ']'            # listType
+           ;
+dimList    : dim (',' dim)* ','? ;
+dim        : ELLIPSIS                                 # ellipsisDim
+           | dim op=(STAR | SLASH) dim                # mulDim
+           | dim op=(PLUS | MINUS) dim                # addDim
+           | INT                                      # intDim
+           | IDENT                                    # nameDim
+           | '(' dim ')'                              # parenDim
+           ;
+
+block      : '{' stmt* '}' ;
+stmt       : LET IDENT '=' expr ';'?                              # letStmt
+           | PARAM IDENT ':' typeExpr ('=' expr)? ';'?            # paramStmt
+           | RETURN expr (',' expr)* ';'?                         # returnStmt
+           | expr ';'?                                            # exprStmt
+           ;
+
+// Alternatives listed first bind tighter: postfix, unary minus, * / @, + -, then |>.
+expr       : postfix                                  # postfixExpr
+           | MINUS expr                               # negExpr
+           | expr op=(STAR | SLASH | AT) expr         # mulExpr
+           | expr op=(PLUS | MINUS) expr              # addExpr
+           | expr PIPE stage                          # pipeExpr
+           ;
+
+// A pipeline stage may be labeled to name the layer instance: x |> conv1: conv2d(32, 3)
+stage      : (label ':')? postfix ;
+label      : labelPart ('.' labelPart)* ;
+labelPart  : IDENT | INT ;
+
+postfix    : atom callSuffix* ;
+callSuffix : '(' argList? ')' ;
+argList    : arg (',' arg)* ','? ;
+arg        : (IDENT ':')? expr ;
+
+atom       : INT                                      # intAtom
+           | FLOAT                                    # floatAtom
+           | STRING                                   # stringAtom
+           | (TRUE | FALSE)                           # boolAtom
+           | IDENT ('.' IDENT)*                       # nameAtom
+           | '[' (expr (',' expr)* ','?)? ']'         # listAtom
+           | '(' expr ')'                             # parenAtom
+           ;
+
+IMPORT   : 'import' ;
+MODEL    : 'model' ;
+LAYER    : 'layer' ;
+PARAM    : 'param' ;
+LET      : 'let' ;
+RETURN   : 'return' ;
+TRUE     : 'true' ;
+FALSE    : 'false' ;
+
+PIPE     : '|>' ;
+ARROW    : '->' ;
+ELLIPSIS : '...' ;
+PLUS     : '+' ;
+MINUS    : '-' ;
+STAR     : '*' ;
+SLASH    : '/' ;
+AT       : '@' ;
+
+IDENT    : [a-zA-Z_] [a-zA-Z_0-9]* ;
+FLOAT    : [0-9]+ '.' [0-9]+ EXPONENT? | [0-9]+ EXPONENT ;
+INT      : [0-9]+ ;
+STRING   : '"' (~["\\\r\n] | '\\' .)* '"' ;
+// A string with no closing quote on its line, reported as such rather than as a stray quote.
+OPEN_STRING : '"' (~["\\\r\n] | '\\' .)* ;
+fragment EXPONENT : [eE] [+-]? [0-9]+ ;
+
+LINE_COMMENT  : '//' ~[\r\n]* -> skip ;
+BLOCK_COMMENT : '/*' .*? '*/' -> skip ;
+WS            : [ \t\r\n]+ -> skip ;
+
+// Any other character becomes a token so the parser reports it with its position.
+UNKNOWN  : . ;
