@@ -633,7 +633,7 @@ public final class ShapeRules {
             case String s -> "a string";
             case DType d -> "a dtype";
             case List<?> l -> "a list";
-            default -> "a " + v.getClass().getSimpleName();
+            default -> "a value of type " + v.getClass().getSimpleName();
         };
         return kind + " (" + v + ")";
     }

@@ -90,11 +90,21 @@ final class DataMovement {
     }
 
     /**
+     * Bounds at or beyond this magnitude mean "from the start" / "to the end" (as
+     * {@code ShapeRules.OPEN}); they are exempt from the check on symbolic dims.
+     */
+    static final long OPEN = Integer.MAX_VALUE;
+
+    /**
      * Python slicing x[start:end:step] along each listed axis: negative starts and ends count
      * from the end, both are then clamped to [0, dim], and steps are positive.
+     *
+     * <p>Along a dim that is symbolic in the operand's type ({@code symbolic[axis]}), the
+     * shape rules assumed the bounds lie inside the dim, so a bound that needs clamping there
+     * means the input is too small: an {@link InputError} rather than a silently shorter slice.
      */
-    static Tensor slice(Tensor x, List<Long> axes, List<Long> starts, List<Long> ends, List<Long> steps,
-            String where) {
+    static Tensor slice(Tensor x, boolean[] symbolic, List<Long> axes, List<Long> starts, List<Long> ends,
+            List<Long> steps, String where) {
         if (starts.size() != axes.size() || ends.size() != axes.size() || steps.size() != axes.size()) {
             throw new IllegalStateException(where + ": axes, starts, ends and steps need the same length");
         }
@@ -110,6 +120,10 @@ final class DataMovement {
             seen[a] = true;
             long step = steps.get(i);
             if (step <= 0) throw new IllegalStateException(where + ": step " + step + " is not positive");
+            if (symbolic[a]) {
+                checkInside("start", starts.get(i), a, s[a], where);
+                checkInside("end", ends.get(i), a, s[a], where);
+            }
             long start = clampIndex(starts.get(i), s[a]), end = clampIndex(ends.get(i), s[a]);
             long count = end > start ? (end - start + step - 1) / step : 0;
             shape[a] = (int) count;
@@ -118,6 +132,15 @@ final class DataMovement {
             base += start * inStrides[a];
         }
         return IndexMap.take(x, IndexMap.strided(shape, base, strides), shape);
+    }
+
+    private static void checkInside(String what, long bound, int axis, int dim, String where) {
+        if (Math.abs(bound) >= OPEN) return;
+        long v = bound < 0 ? bound + dim : bound;
+        if (v < 0 || v > dim) {
+            throw new InputError(where + ": " + what + " " + bound + " lies outside dimension " + axis + " of size " + dim
+                    + ", which the model's types assume it lies within");
+        }
     }
 
     /** A Python slice bound: negative counts from the end, then clamped to [0, dim]. */

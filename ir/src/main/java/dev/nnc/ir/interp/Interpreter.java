@@ -11,10 +11,12 @@ import dev.nnc.runtime.Tensor;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
@@ -64,6 +66,7 @@ public final class Interpreter {
         for (Graph.Output o : graph.outputs()) lastUse.put(o.value().id(), Integer.MAX_VALUE);
 
         Map<Integer, Tensor> values = new HashMap<>();
+        Set<Integer> defined = new HashSet<>();
         for (int i = 0; i < nodes.size(); i++) {
             Node node = nodes.get(i);
             String where = describe(node);
@@ -82,9 +85,10 @@ public final class Interpreter {
                         + node.type() + " = " + node.type().dtype().text() + Shapes.str(shape)
                         + "; the graph is ill-typed");
             }
-            if (values.put(node.result().id(), result) != null) {
+            if (!defined.add(node.result().id())) {
                 throw new IllegalStateException(where + ": value " + node.result() + " is defined twice");
             }
+            values.put(node.result().id(), result);
             for (Value v : node.operands()) {
                 if (lastUse.get(v.id()) == i) values.remove(v.id());
             }
@@ -211,7 +215,7 @@ public final class Interpreter {
             case FLATTEN -> DataMovement.flatten(a[0], at.getInt("axis"), where);
             case TRANSPOSE -> DataMovement.transpose(a[0], at.getIntArray("perm"), where);
             case CONCAT -> DataMovement.concat(Arrays.asList(a), at.getInt("axis"), where);
-            case SLICE -> DataMovement.slice(a[0], at.getInts("axes"), at.getInts("starts"), at.getInts("ends"),
+            case SLICE -> DataMovement.slice(a[0], symbolicDims(node.operand(0).type()), at.getInts("axes"), at.getInts("starts"), at.getInts("ends"),
                     at.getInts("steps"), where);
             case GATHER -> DataMovement.gather(a[0], a[1], at.getInt("axis"), where);
 
@@ -226,6 +230,13 @@ public final class Interpreter {
             case LAYER_NORM -> Normalization.layerNorm(a[0], a[1], a[2], at.getInt("axis"), at.getFloat("eps"), where);
             case BATCH_NORM -> Normalization.batchNorm(a[0], a[1], a[2], a[3], a[4], at.getFloat("eps"), where);
         };
+    }
+
+    /** Which dims of {@code type} are not known at compile time. */
+    private static boolean[] symbolicDims(TensorType type) {
+        boolean[] out = new boolean[type.rank()];
+        for (int i = 0; i < out.length; i++) out[i] = !type.shape().dims().get(i).isKnown();
+        return out;
     }
 
     /** What a rule may look up beyond its operands. */

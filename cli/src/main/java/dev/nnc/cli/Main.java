@@ -1,0 +1,113 @@
+package dev.nnc.cli;
+
+import dev.nnc.frontend.AstPrinter;
+import dev.nnc.frontend.Frontend;
+import dev.nnc.ir.Graph;
+import dev.nnc.ir.IrPrinter;
+import dev.nnc.ir.interp.InputError;
+import dev.nnc.runtime.TensorFormatException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * The {@code nnc} command. With a file and no subcommand it compiles, as javac would, and
+ * prints what {@code --emit} asks for. Exit codes: 0 ok, 1 user error, 2 internal error
+ * (a compiler bug, reported with a reproducer file).
+ */
+@Command(name = "nnc", mixinStandardHelpOptions = true, version = "nnc 0.1.0",
+        description = {"Compiles neural-network models written in the .nn language.", "",
+                "  nnc FILE [--emit=ast|ir]     compile and show a stage",
+                "  nnc check FILE               report errors only",
+                "  nnc run FILE --weights W --input X.npy   run a model"},
+        subcommands = {CheckCommand.class, RunCommand.class, CommandLine.HelpCommand.class})
+public final class Main implements Callable<Integer> {
+
+    /** What {@code --emit} can show. */
+    enum Emit { ast, ir }
+
+    @Parameters(index = "0", arity = "0..1", paramLabel = "FILE", description = "The .nn file to compile.")
+    Path file;
+
+    @Option(names = "--emit", paramLabel = "STAGE", description = "Print a stage: ${COMPLETION-CANDIDATES}.")
+    Emit emit;
+
+    @Option(names = {"-o", "--output"}, paramLabel = "OUT", description = "Write the emitted text to OUT instead of standard output.")
+    Path output;
+
+    @Mixin
+    CompileOptions options;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        if (file == null) {
+            spec.commandLine().usage(spec.commandLine().getErr());
+            return 1;
+        }
+        Emit stage = emit == null ? Emit.ir : emit;
+        String text;
+        if (stage == Emit.ast) {
+            // The AST is shown even when later checks fail; the exit code still reports them.
+            Frontend.Result r = options.compileKeepingErrors(file, spec.commandLine().getErr());
+            if (r.ast() == null) throw new CompileFailed();
+            Output.write(AstPrinter.print(r.ast()), output, spec.commandLine().getOut());
+            if (!r.ok()) throw new CompileFailed();
+            return 0;
+        } else {
+            Frontend.Result r = options.compile(file, spec.commandLine().getErr());
+            StringBuilder out = new StringBuilder();
+            for (Graph g : options.selectedModels(r)) out.append(IrPrinter.print(g));
+            text = out.toString();
+        }
+        Output.write(text, output, spec.commandLine().getOut());
+        return 0;
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+    }
+
+    /** Runs the command line and returns the exit code; never throws. */
+    public static int run(String[] args, PrintWriter out, PrintWriter err) {
+        CommandLine cli = new CommandLine(new Main());
+        cli.setOut(out);
+        cli.setErr(err);
+        cli.setCaseInsensitiveEnumValuesAllowed(true);
+        cli.setParameterExceptionHandler((ex, a) -> {
+            err.println("error: " + ex.getMessage());
+            err.println("Try 'nnc " + (ex.getCommandLine() == cli ? "" : ex.getCommandLine().getCommandName() + " ")
+                    + "--help' for usage.");
+            return 1;
+        });
+        cli.setExecutionExceptionHandler((ex, command, parsed) -> handle(ex, args, err));
+        return cli.execute(args);
+    }
+
+    private static int handle(Exception ex, String[] args, PrintWriter err) {
+        switch (ex) {
+            case CompileFailed c -> {
+                return 1;
+            }
+            case UserError u -> err.println("error: " + u.getMessage());
+            case TensorFormatException t -> err.println("error: " + t.getMessage());
+            case InputError i -> err.println("error: " + i.getMessage());
+            default -> {
+                Path report = Reproducer.write(args, ex);
+                err.println("internal compiler error: " + ex);
+                err.println("This is a bug in nnc, not in your model.");
+                err.println(report == null ? "(the reproducer file could not be written)"
+                        : "A reproducer (input, IR reached, stack trace) was written to " + report);
+                return 2;
+            }
+        }
+        return 1;
+    }
+}
