@@ -91,7 +91,8 @@ public final class Main implements Callable<Integer> {
         return cli.execute(args);
     }
 
-    private static int handle(Exception ex, String[] args, PrintWriter err) {
+    /** Maps an exception from a command to its message and exit code; anything unexpected is a compiler bug. */
+    static int handle(Exception ex, String[] args, PrintWriter err) {
         switch (ex) {
             case CompileFailed c -> {
                 return 1;

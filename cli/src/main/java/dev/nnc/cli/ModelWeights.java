@@ -11,7 +11,6 @@ import dev.nnc.runtime.WeightBinder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 
@@ -19,14 +18,9 @@ import java.util.SplittableRandom;
 final class ModelWeights {
     private ModelWeights() {}
 
-    static List<ParamSpec> specs(Graph g) {
-        return g.params().stream().map(p -> new ParamSpec(p.attrs().getString("name"), p.type().dtype(),
-                p.type().shape().eval(Map.of()))).toList();
-    }
-
     static Map<String, Tensor> load(Graph g, Path file) {
         if (!Files.isRegularFile(file)) throw new UserError("weights file " + file + " does not exist");
-        return WeightBinder.bind(specs(g), Safetensors.read(file), file.toString());
+        return WeightBinder.bind(g.paramSpecs(), Safetensors.read(file), file.toString());
     }
 
     /** Every parameter from its declared initializer, e.g. glorot_uniform, with a seeded generator. */
@@ -44,7 +38,7 @@ final class ModelWeights {
     /** The deterministic weights of reference_models.synthetic_weights, for models too large to ship. */
     static Map<String, Tensor> synthetic(Graph g, long seed) {
         Map<String, Tensor> out = new LinkedHashMap<>();
-        for (ParamSpec p : specs(g)) out.put(p.name(), SyntheticWeights.generate(p.name(), p.shape(), seed));
+        for (ParamSpec p : g.paramSpecs()) out.put(p.name(), SyntheticWeights.generate(p.name(), p.shape(), seed));
         return out;
     }
 

@@ -31,7 +31,8 @@ final class Reproducer {
     /** Writes the report and returns its path, or null if it could not be written. */
     static Path write(String[] args, Throwable bug) {
         String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
-        Path file = Path.of("nnc-reproducer-" + stamp + ".txt").toAbsolutePath();
+        Path dir = Path.of(System.getProperty("nnc.reproducer.dir", "."));
+        Path file = dir.resolve("nnc-reproducer-" + stamp + ".txt").toAbsolutePath();
         StringBuilder out = new StringBuilder();
         out.append("nnc internal error report\n\ncommand: nnc ").append(String.join(" ", args)).append('\n');
         out.append("stage reached: ").append(stage).append("\n\n");

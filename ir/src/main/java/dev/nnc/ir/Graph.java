@@ -1,6 +1,8 @@
 package dev.nnc.ir;
 
+import dev.nnc.runtime.ParamSpec;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A model in graph IR: nodes in topological order (each operand is defined by an earlier
@@ -22,4 +24,10 @@ public record Graph(String name, List<Node> nodes, List<Output> outputs) {
 
     /** The parameter nodes in declaration order. */
     public List<Node> params() { return nodes.stream().filter(n -> n.op() == Op.PARAM).toList(); }
+
+    /** Name, dtype and shape of each parameter, as weight files are checked against. */
+    public List<ParamSpec> paramSpecs() {
+        return params().stream().map(p -> new ParamSpec(p.attrs().getString("name"), p.type().dtype(),
+                p.type().shape().eval(Map.of()))).toList();
+    }
 }
