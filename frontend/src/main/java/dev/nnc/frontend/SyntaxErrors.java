@@ -15,6 +15,7 @@ final class SyntaxErrors extends BaseErrorListener {
     private final SourceFile file;
     private final Diagnostics diagnostics;
     private int count;
+    private int lastLine = -1;
 
     SyntaxErrors(SourceFile file, Diagnostics diagnostics) {
         this.file = file;
@@ -27,6 +28,9 @@ final class SyntaxErrors extends BaseErrorListener {
     public void syntaxError(Recognizer<?, ?> recognizer, Object offending, int line, int col, String msg,
                             RecognitionException e) {
         count++;
+        // After the first error on a line, the parser's recovery mostly reports echoes of it.
+        if (line == lastLine) return;
+        lastLine = line;
         if (!(offending instanceof Token t)) {
             diagnostics.error(new Span(file, line, col + 1, 1), msg);
             return;

@@ -57,7 +57,8 @@ expr       : postfix                                  # postfixExpr
 // A pipeline stage may be labeled to name the layer instance: x |> conv1: conv2d(32, 3)
 stage      : (label ':')? postfix ;
 label      : labelPart ('.' labelPart)* ;
-labelPart  : IDENT | INT ;
+// Keywords are allowed in labels: HuggingFace names parameters encoder.layer.0...
+labelPart  : IDENT | INT | IMPORT | MODEL | LAYER | PARAM | LET | RETURN | TRUE | FALSE ;
 
 postfix    : atom callSuffix* ;
 callSuffix : '(' argList? ')' ;

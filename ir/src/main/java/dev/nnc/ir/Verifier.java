@@ -135,7 +135,7 @@ public final class Verifier {
                 problems.add(where + op + " needs attribute '" + spec.name() + "'");
             } else if (!spec.kind().accepts(v)) {
                 problems.add(where + "attribute '" + spec.name() + "' must be " + kindText(spec.kind()) + ", but is "
-                        + IrPrinter.value(v) + " (" + v.getClass().getSimpleName() + ")");
+                        + IrPrinter.value(v) + " (" + javaType(v) + ")");
             }
         }
         for (String name : attrs.values().keySet()) {
@@ -188,6 +188,15 @@ public final class Verifier {
             case SHAPE -> "a shape (List<Dim>)";
             case DTYPE -> "a dtype (DType)";
         };
+    }
+
+    private static String javaType(Object v) {
+        if (v instanceof List<?> list) {
+            if (list.isEmpty()) return "an empty list";
+            return "a list of " + String.join(", ", list.stream()
+                    .map(e -> e == null ? "null" : e.getClass().getSimpleName()).distinct().toList());
+        }
+        return v.getClass().getSimpleName();
     }
 
     private static String typeText(TensorType t) {

@@ -152,7 +152,7 @@ public final class Initializers {
         for (int i = 2; i < shape.length; i++) {
             receptive *= shape[i];
         }
-        return new long[] {Math.max(1, shape[1]), Math.max(1, shape[0])};
+        return new long[] {Math.max(1, shape[1] * receptive), Math.max(1, shape[0] * receptive)};
     }
 
     private static Map<String, Double> spec(String kind) {
