@@ -79,7 +79,7 @@ class VerifierTest {
                 problems(graph(in, node(1, X, Op.SOFTMAX, Attrs.of("axis", 1L, "dim", 1L), v(0, X)))));
         assertEquals(List.of("%1 = transpose(%0): attribute 'perm' must be a list of integers (List<Long>), but is [1,0] (a list of Integer)"),
                 problems(graph(in, node(1, f32(Dim.of(4), B), Op.TRANSPOSE, Attrs.of("perm", List.of(1, 0)), v(0, X)))));
-        assertEquals(List.of("%1 = reshape(%0): attribute 'shape' must be a shape (List<Dim>), but is [4,"B"] (a list of Long, String)"),
+        assertEquals(List.of("%1 = reshape(%0): attribute 'shape' must be a shape (List<Dim>), but is [4,\"B\"] (a list of Long, String)"),
                 problems(graph(in, node(1, f32(Dim.of(4), B), Op.RESHAPE, Attrs.of("shape", List.of(4L, "B")), v(0, X)))));
         assertEquals(List.of("%0 = param: param needs attribute 'init'"),
                 problems(graph(new Node(v(0, X), Op.PARAM, List.of(), Attrs.of("name", "w")))));
