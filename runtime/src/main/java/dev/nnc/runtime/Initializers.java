@@ -82,7 +82,7 @@ public final class Initializers {
      *     {@code null} means no arguments
      * @param rng the source of randomness, so that seeded runs reproduce
      * @throws IllegalArgumentException for an unknown kind or argument, a missing required
-     *     argument, invalid argument values (low > high, std < 0, non-finite values), or a
+     *     argument, invalid argument values ({@code low > high}, {@code std < 0}, non-finite values), or a
      *     random kind requested for an integer or bool dtype
      */
     public static Tensor initialize(String kind, Map<String, Double> args, DType dtype, int[] shape,
