@@ -301,7 +301,7 @@ public final class IrParser {
                 default -> a.div(b);
             };
         } catch (IllegalArgumentException e) {
-            throw error(op, "invalid dimension " + a + " " + op.text + " " + b + ": " + e.getMessage());
+            throw error(op, e.getMessage());
         }
     }
 

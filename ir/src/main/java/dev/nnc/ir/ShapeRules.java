@@ -635,7 +635,7 @@ public final class ShapeRules {
             case List<?> l -> "a list";
             default -> "a value of type " + v.getClass().getSimpleName();
         };
-        return kind + " (" + v + ")";
+        return kind + " (" + IrPrinter.value(v) + ")";
     }
 
     private static long intAttr(Attrs attrs, String name) {

@@ -5,6 +5,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -66,7 +67,7 @@ public final class Verifier {
                     problems.add(where + "operand " + v + (later != null && later >= i
                             ? " is defined later, by " + IrPrinter.head(nodes.get(later)) + " (operands must come first)"
                             : " is not defined"));
-                } else if (v.type() == null || !v.type().equals(def.result().type())) {
+                } else if (!Objects.equals(v.type(), def.result().type())) {
                     problems.add(where + "operand " + v + " has type " + typeText(v.type()) + " here but is defined as "
                             + typeText(def.result().type()));
                 }
@@ -114,7 +115,7 @@ public final class Verifier {
                 problems.add(where + "the output has no value");
             } else if (!defined.containsKey(v.id())) {
                 problems.add(where + v + " is not defined");
-            } else if (v.type() == null || !v.type().equals(defined.get(v.id()).result().type())) {
+            } else if (!Objects.equals(v.type(), defined.get(v.id()).result().type())) {
                 problems.add(where + v + " has type " + typeText(v.type()) + " here but is defined as "
                         + typeText(defined.get(v.id()).result().type()));
             }

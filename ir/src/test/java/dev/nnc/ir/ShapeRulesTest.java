@@ -51,7 +51,7 @@ class ShapeRulesTest {
         @Test void cast() {
             assertEquals("i64[B,3]", infer(Op.CAST, Attrs.of("dtype", DType.I64), "f32[B,3]"));
             assertEquals("missing attribute 'dtype'", error(Op.CAST, Attrs.NONE, "f32[B,3]"));
-            assertEquals("attribute 'dtype' must be a dtype, but is a string (f32)",
+            assertEquals("attribute 'dtype' must be a dtype, but is a string (\"f32\")",
                     error(Op.CAST, Attrs.of("dtype", "f32"), "f32[B,3]"));
         }
     }
@@ -360,7 +360,7 @@ class ShapeRulesTest {
             assertEquals("reduction axes [1,-2] name axis 1 twice", error(Op.REDUCE_SUM, Attrs.of("axes", ints(1, -2)), "f32[2,3,4]"));
             assertEquals("reduction axis -4 is out of range for f32[2,3,4], which has rank 3",
                     error(Op.REDUCE_SUM, Attrs.of("axes", ints(-4)), "f32[2,3,4]"));
-            assertEquals("attribute 'keepdims' must be a bool, but is a string (yes)",
+            assertEquals("attribute 'keepdims' must be a bool, but is a string (\"yes\")",
                     error(Op.REDUCE_SUM, Attrs.of("axes", ints(0), "keepdims", "yes"), "f32[2,3,4]"));
         }
 

@@ -94,10 +94,12 @@ class MathFunctionsTest {
         0.18537092354275925, 0.5305701347051167, 1.3995715769802328, 2.484915733910001, 4.999999770820381};
 
     @Test
-    void geluBothModesMatchHighPrecisionReferencesTo1e14RelativeEvenInTheTail() {
+    void geluBothModesMatchHighPrecisionReferencesTo1e13RelativeEvenInTheTail() {
+        // 1e-13, not 1e-15: the argument x/sqrt2 (or u) carries one rounding error, which the
+        // tail's steepness amplifies by about x^2 (x = -20: 400 * 1.1e-16 / 2 ~ 2e-14).
         for (int i = 0; i < GELU_X.length; i++) {
-            assertRelative(GELU_NONE[i], MathFunctions.gelu(GELU_X[i]), 1e-14, "gelu(" + GELU_X[i] + ")");
-            assertRelative(GELU_TANH[i], MathFunctions.geluTanh(GELU_X[i]), 1e-14, "gelu_tanh(" + GELU_X[i] + ")");
+            assertRelative(GELU_NONE[i], MathFunctions.gelu(GELU_X[i]), 1e-13, "gelu(" + GELU_X[i] + ")");
+            assertRelative(GELU_TANH[i], MathFunctions.geluTanh(GELU_X[i]), 1e-13, "gelu_tanh(" + GELU_X[i] + ")");
         }
     }
 
