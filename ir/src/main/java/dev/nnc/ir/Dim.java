@@ -135,7 +135,7 @@ public sealed interface Dim {
                 if (ak == 1) return b;
                 if (ak == 0 || bk == 0) return of(0);
                 // Constant to the right, then the flattening below applies as well: 2*(X*3) -> X*6.
-                if (a instanceof Known) return new Expr('*', b, a);
+                if (a instanceof Known) return combine('*', b, a);
                 // (X*c1)*c2 -> X*(c1*c2) keeps products of a symbol and constants flat.
                 if (b instanceof Known && a instanceof Expr e && e.op() == '*' && e.right() instanceof Known c) {
                     return new Expr('*', e.left(), of(product(c.value(), bk)));

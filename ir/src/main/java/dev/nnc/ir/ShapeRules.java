@@ -353,7 +353,7 @@ public final class ShapeRules {
     }
 
     /** Starts or ends at or beyond this magnitude mean "from the start" / "to the end". */
-    static final long OPEN = Integer.MAX_VALUE;
+    public static final long OPEN = Integer.MAX_VALUE;
 
     /**
      * Python-style slicing along each of {@code axes}. On a known dim, starts and ends are
