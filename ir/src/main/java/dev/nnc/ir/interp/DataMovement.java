@@ -125,7 +125,7 @@ final class DataMovement {
                 checkInside("end", ends.get(i), a, s[a], where);
             }
             long start = clampIndex(starts.get(i), s[a]), end = clampIndex(ends.get(i), s[a]);
-            long count = end > start ? (end - start + step - 1) / step : 0;
+            long count = end > start ? Math.ceilDiv(end - start, step) : 0;
             shape[a] = (int) count;
             // With one element or none the stride is never used; it could overflow for huge steps.
             strides[a] = count <= 1 ? 0 : Math.toIntExact(inStrides[a] * step);
@@ -135,7 +135,7 @@ final class DataMovement {
     }
 
     private static void checkInside(String what, long bound, int axis, int dim, String where) {
-        if (Math.abs(bound) >= OPEN) return;
+        if (bound >= OPEN || bound <= -OPEN) return;
         long v = bound < 0 ? bound + dim : bound;
         if (v < 0 || v > dim) {
             throw new InputError(where + ": " + what + " " + bound + " lies outside dimension " + axis + " of size " + dim

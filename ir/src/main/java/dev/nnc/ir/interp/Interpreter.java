@@ -33,6 +33,8 @@ import java.util.stream.Collectors;
  * dims bound from the inputs), so an ill-typed graph fails loudly instead of computing
  * something else. Errors caused by the caller's data are {@link InputError}s; an
  * {@link IllegalStateException} means the graph itself is malformed.
+ *
+ * <p>Stateless and thread-safe; inputs and weights are only read.
  */
 public final class Interpreter {
     private Interpreter() {}
@@ -44,10 +46,13 @@ public final class Interpreter {
      * a weight or another output.
      *
      * @throws InputError when an input is missing, unknown, or does not match its declared
-     *     type; a weight is missing or mis-typed; or data is out of an op's domain (a gather
-     *     index out of range, an integer division by zero)
+     *     type; a weight is missing or mis-typed; the bound sizes make a node's type invalid
+     *     (a symbolic dim too small for a slice or window, a division that is not exact); or
+     *     data is out of an op's domain (a gather index out of range, an integer division by
+     *     zero)
      * @throws IllegalStateException when the graph is malformed (an operand used before it is
-     *     defined, a node whose computed type differs from its declared type)
+     *     defined, a symbol no input binds, a node whose computed type differs from its
+     *     declared type, a float-only op applied to integers)
      */
     public static LinkedHashMap<String, Tensor> run(Graph graph, Map<String, Tensor> inputs,
             Map<String, Tensor> weights) {
@@ -70,7 +75,11 @@ public final class Interpreter {
         for (int i = 0; i < nodes.size(); i++) {
             Node node = nodes.get(i);
             String where = describe(node);
-            Tensor[] args = new Tensor[node.operands().size()];
+            int count = node.operands().size();
+            if (count < node.op().minOperands() || count > node.op().maxOperands()) {
+                throw new IllegalStateException(where + ": has " + count + " operands");
+            }
+            Tensor[] args = new Tensor[count];
             for (int k = 0; k < args.length; k++) {
                 Value v = node.operand(k);
                 args[k] = values.get(v.id());
@@ -81,8 +90,9 @@ public final class Interpreter {
             int[] shape = declaredShape(node, bindings, where);
             Tensor result = evaluate(node, args, shape, new Env(inputs, weights, bindings), where);
             if (result.dtype() != node.type().dtype() || !Arrays.equals(result.shape(), shape)) {
-                throw new IllegalStateException(where + ": computed " + result + " but the node's type is "
-                        + node.type() + " = " + node.type().dtype().text() + Shapes.str(shape)
+                String declared = node.type().shape().isKnown() ? node.type().toString()
+                        : node.type() + " = " + node.type().dtype().text() + Shapes.str(shape);
+                throw new IllegalStateException(where + ": computed " + result + " but the node's type is " + declared
                         + "; the graph is ill-typed");
             }
             if (!defined.add(node.result().id())) {
@@ -215,8 +225,8 @@ public final class Interpreter {
             case FLATTEN -> DataMovement.flatten(a[0], at.getInt("axis"), where);
             case TRANSPOSE -> DataMovement.transpose(a[0], at.getIntArray("perm"), where);
             case CONCAT -> DataMovement.concat(Arrays.asList(a), at.getInt("axis"), where);
-            case SLICE -> DataMovement.slice(a[0], symbolicDims(node.operand(0).type()), at.getInts("axes"), at.getInts("starts"), at.getInts("ends"),
-                    at.getInts("steps"), where);
+            case SLICE -> DataMovement.slice(a[0], symbolicDims(node.operand(0).type()), at.getInts("axes"),
+                    at.getInts("starts"), at.getInts("ends"), at.getInts("steps"), where);
             case GATHER -> DataMovement.gather(a[0], a[1], at.getInt("axis"), where);
 
             case REDUCE_SUM -> Reductions.reduce(a[0], Reductions.Kind.SUM, at.getInts("axes"),
@@ -247,8 +257,9 @@ public final class Interpreter {
         try {
             return at.getShape(name).eval(bindings);
         } catch (IllegalArgumentException | ArithmeticException e) {
+            // The node's own type evaluated fine, so the attribute disagrees with it.
             throw new IllegalStateException(where + ": " + name + "=" + at.getShape(name) + " cannot be evaluated with "
-                    + bindings + ": " + e.getMessage());
+                    + describe(bindings) + ": " + e.getMessage());
         }
     }
 
