@@ -42,15 +42,15 @@ public enum Op {
     NEG("neg", 1, 1, ShapeRules::unary),
     ABS("abs", 1, 1, ShapeRules::unary),
     RELU("relu", 1, 1, ShapeRules::unary),
-    SIGMOID("sigmoid", 1, 1, ShapeRules::unary),
-    TANH("tanh", 1, 1, ShapeRules::unary),
+    SIGMOID("sigmoid", 1, 1, ShapeRules::floatUnary),
+    TANH("tanh", 1, 1, ShapeRules::floatUnary),
     /** GELU; {@code approximate} is "none" (exact, erf) or "tanh". */
-    GELU("gelu", 1, 1, ShapeRules::unary, optional("approximate", STRING, "none")),
-    ERF("erf", 1, 1, ShapeRules::unary),
-    EXP("exp", 1, 1, ShapeRules::unary),
-    LOG("log", 1, 1, ShapeRules::unary),
-    SQRT("sqrt", 1, 1, ShapeRules::unary),
-    RSQRT("rsqrt", 1, 1, ShapeRules::unary),
+    GELU("gelu", 1, 1, ShapeRules::floatUnary, optional("approximate", STRING, "none")),
+    ERF("erf", 1, 1, ShapeRules::floatUnary),
+    EXP("exp", 1, 1, ShapeRules::floatUnary),
+    LOG("log", 1, 1, ShapeRules::floatUnary),
+    SQRT("sqrt", 1, 1, ShapeRules::floatUnary),
+    RSQRT("rsqrt", 1, 1, ShapeRules::floatUnary),
     /** Identity at inference; {@code rate} is kept for training. */
     DROPOUT("dropout", 1, 1, ShapeRules::unary, optional("rate", FLOAT, 0.5)),
     /** Converts the element type, same shape. */
@@ -104,7 +104,7 @@ public enum Op {
     GATHER("gather", 2, 2, ShapeRules::gather, optional("axis", INT, 0L)),
 
     REDUCE_SUM("reduce_sum", 1, 1, ShapeRules::reduce, required("axes", INTS), optional("keepdims", BOOL, false)),
-    REDUCE_MEAN("reduce_mean", 1, 1, ShapeRules::reduce, required("axes", INTS), optional("keepdims", BOOL, false)),
+    REDUCE_MEAN("reduce_mean", 1, 1, ShapeRules::reduceMean, required("axes", INTS), optional("keepdims", BOOL, false)),
     REDUCE_MAX("reduce_max", 1, 1, ShapeRules::reduce, required("axes", INTS), optional("keepdims", BOOL, false)),
     SOFTMAX("softmax", 1, 1, ShapeRules::axisUnary, optional("axis", INT, -1L)),
     LOG_SOFTMAX("log_softmax", 1, 1, ShapeRules::axisUnary, optional("axis", INT, -1L)),

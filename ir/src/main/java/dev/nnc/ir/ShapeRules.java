@@ -100,6 +100,24 @@ public final class ShapeRules {
     // Linear algebra and convolution
 
     /** {@code [..., M, K] @ [..., K, N] -> [..., M, N]}; the batch dims broadcast. */
+    /** A unary op defined on real numbers only (sigmoid, exp, ...): integer tensors are refused. */
+    public static TensorType floatUnary(List<TensorType> operands, Attrs attrs) {
+        return requireFloat(unary(operands, attrs));
+    }
+
+    /** reduce_mean: a reduction whose result is a fraction, so only for floating-point input. */
+    public static TensorType reduceMean(List<TensorType> operands, Attrs attrs) {
+        return requireFloat(reduce(operands, attrs));
+    }
+
+    private static TensorType requireFloat(TensorType t) {
+        if (!t.dtype().isFloat()) {
+            throw new ShapeError(0, "needs a floating-point operand, but operand 0 is " + t
+                    + " (convert it with op.cast(x, dtype: \"f32\"))");
+        }
+        return t;
+    }
+
     public static TensorType matmul(List<TensorType> operands, Attrs attrs) {
         return guard(() -> {
             count(operands, 2, 2);
@@ -199,6 +217,7 @@ public final class ShapeRules {
             if (x.rank() != 4) {
                 throw new ShapeError(0, "pooling needs an input of rank 4 [N,C,H,W], but operand 0 is " + x);
             }
+            requireFloat(x);
             for (int i = 0; i < 4; i++) {
                 long k = kernel[i % 2];
                 if (padding[i] > k / 2) {
@@ -220,6 +239,7 @@ public final class ShapeRules {
             if (x.rank() != 4) {
                 throw new ShapeError(0, "global pooling needs an input of rank 4 [N,C,H,W], but operand 0 is " + x);
             }
+            requireFloat(x);
             return new TensorType(x.dtype(), Shape.of(x.shape().dim(0), x.shape().dim(1), ONE, ONE));
         });
     }
@@ -465,7 +485,7 @@ public final class ShapeRules {
             count(operands, 1, 1);
             TensorType x = operands.get(0);
             axis(intAttr(attrs, "axis"), x, "axis");
-            return x;
+            return requireFloat(x);
         });
     }
 
