@@ -14,10 +14,14 @@ import org.antlr.v4.runtime.tree.TerminalNode;
 /** Parses one source file and builds its {@link Ast}; syntax errors go to the diagnostics. */
 public final class AstBuilder {
     private final SourceFile file;
+    private final Diagnostics diagnostics;
 
-    private AstBuilder(SourceFile file) { this.file = file; }
+    private AstBuilder(SourceFile file, Diagnostics diagnostics) {
+        this.file = file;
+        this.diagnostics = diagnostics;
+    }
 
-    /** The file's AST, or null when it has syntax errors (they are reported). */
+    /** The file's AST, or null when it has syntax errors or an integer too large (they are reported). */
     public static Ast.File parse(SourceFile file, Diagnostics diagnostics) {
         SyntaxErrors errors = new SyntaxErrors(file, diagnostics);
         NNLexer lexer = new NNLexer(CharStreams.fromString(file.text(), file.name()));
@@ -28,7 +32,20 @@ public final class AstBuilder {
         parser.addErrorListener(errors);
         FileContext tree = parser.file();
         if (errors.count() > 0) return null;
-        return new AstBuilder(file).file(tree);
+        int before = diagnostics.errorCount();
+        Ast.File ast = new AstBuilder(file, diagnostics).file(tree);
+        return diagnostics.errorCount() > before ? null : ast;
+    }
+
+    /** An integer literal; one that does not fit in 64 bits is an error (reported), not an exception. */
+    private long integer(TerminalNode literal) {
+        try {
+            return Long.parseLong(literal.getText());
+        } catch (NumberFormatException e) {
+            diagnostics.error(span(literal.getSymbol()), "integer " + literal.getText() + " is too large",
+                    "note: expected at most " + Long.MAX_VALUE);
+            return 0;
+        }
     }
 
     private Ast.File file(FileContext ctx) {
@@ -93,7 +110,7 @@ public final class AstBuilder {
             case EllipsisDimContext e -> new Ast.DimEllipsis(span(e));
             case MulDimContext m -> new Ast.DimBinary(m.op.getText().charAt(0), dim(m.dim(0)), dim(m.dim(1)), span(m));
             case AddDimContext a -> new Ast.DimBinary(a.op.getText().charAt(0), dim(a.dim(0)), dim(a.dim(1)), span(a));
-            case IntDimContext i -> new Ast.DimInt(Long.parseLong(i.INT().getText()), span(i));
+            case IntDimContext i -> new Ast.DimInt(integer(i.INT()), span(i));
             case NameDimContext n -> new Ast.DimName(n.IDENT().getText(), span(n));
             case ParenDimContext p -> dim(p.dim());
             default -> throw new IllegalStateException("unknown dim syntax " + ctx.getText());
@@ -147,7 +164,7 @@ public final class AstBuilder {
 
     private Ast.Expr atom(AtomContext ctx) {
         return switch (ctx) {
-            case IntAtomContext i -> new Ast.IntLit(Long.parseLong(i.INT().getText()), span(i));
+            case IntAtomContext i -> new Ast.IntLit(integer(i.INT()), span(i));
             case FloatAtomContext f -> new Ast.FloatLit(Double.parseDouble(f.FLOAT().getText()), span(f));
             case StringAtomContext s -> new Ast.StringLit(unquote(s.STRING().getText()), span(s));
             case BoolAtomContext b -> new Ast.BoolLit(b.TRUE() != null, span(b));

@@ -56,7 +56,7 @@ public final class AstPrinter {
         return switch (e) {
             case Ast.IntLit i -> Long.toString(i.value());
             case Ast.FloatLit f -> Double.toString(f.value());
-            case Ast.StringLit s -> '"' + s.value().replace("\\", "\\\\").replace("\"", "\\\"") + '"';
+            case Ast.StringLit s -> quote(s.value());
             case Ast.BoolLit b -> Boolean.toString(b.value());
             case Ast.Name n -> n.text();
             case Ast.ListLit l -> l.items().stream().map(this::expr).collect(Collectors.joining(", ", "[", "]"));
@@ -68,6 +68,21 @@ public final class AstPrinter {
             case Ast.Binary b -> "(" + expr(b.left()) + " " + b.op() + " " + expr(b.right()) + ")";
             case Ast.Neg n -> "(-" + expr(n.operand()) + ")";
         };
+    }
+
+    /** A string literal as it would be written, escapes included, so a printed AST stays one line per construct. */
+    private static String quote(String value) {
+        StringBuilder out = new StringBuilder("\"");
+        for (char c : value.toCharArray()) {
+            out.append(switch (c) {
+                case '"' -> "\\\"";
+                case '\\' -> "\\\\";
+                case '\n' -> "\\n";
+                case '\t' -> "\\t";
+                default -> String.valueOf(c);
+            });
+        }
+        return out.append('"').toString();
     }
 
     private void line(int depth, String text) { out.append("  ".repeat(depth)).append(text).append('\n'); }

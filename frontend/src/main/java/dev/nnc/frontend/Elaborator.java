@@ -28,7 +28,11 @@ final class Elaborator {
     private final Diagnostics diagnostics;
     private final GraphBuilder graph;
     private final OpCalls ops;
-    private final Map<String, Span> paramNames = new HashMap<>();
+    private final Map<String, ParamSite> paramNames = new HashMap<>();
+    /** Applications already reported as giving a second instance the same parameter names. */
+    private final java.util.Set<Span> reportedClashes = new java.util.HashSet<>();
+    /** Messages already moved from inside a standard layer to an application, by location. */
+    private final java.util.Set<String> reanchored = new java.util.HashSet<>();
     private final List<Ast.Layer> stack = new ArrayList<>();
     private final List<Span> applications = new ArrayList<>();
 
@@ -36,6 +40,9 @@ final class Elaborator {
     private static final class Poisoned extends RuntimeException {
         Poisoned() { super(null, null, false, false); }
     }
+
+    /** Where a parameter was declared, and the layer applications that led there (outermost first). */
+    private record ParamSite(Span decl, List<Span> applications) {}
 
     /** Where parameters declared by the current body go: their name prefix and auto-name counters. */
     private record Instance(List<String> path, Map<String, Integer> counters) {
@@ -77,7 +84,8 @@ final class Elaborator {
         for (Ast.ParamDecl in : model.inputs()) {
             try {
                 if (in.defaultValue() != null) {
-                    throw new CompileError(in.defaultValue().span(), "a model input cannot have a default value");
+                    throw new CompileError(in.defaultValue().span(), "a model input cannot have a default value",
+                            "help: expected a name and a tensor type only, e.g. x: f32[B, 10]; callers pass every input");
                 }
                 if (in.type() instanceof Ast.TensorType t) {
                     for (Ast.DimExpr d : t.dims()) {
@@ -98,7 +106,9 @@ final class Elaborator {
         List<Ast.OutputDecl> outputs = model.outputs();
         if (results.size() != outputs.size()) {
             diagnostics.error(model.body().span(), "model '" + model.name() + "' declares " + outputs.size()
-                    + " output" + (outputs.size() == 1 ? "" : "s") + " but its body returns " + results.size());
+                    + " output" + (outputs.size() == 1 ? "" : "s") + " but its body returns " + results.size(),
+                    "help: expected one value per declared output, in order: 'return "
+                            + String.join(", ", outputs.stream().map(Ast.OutputDecl::name).toList()) + "'");
             return;
         }
         for (int i = 0; i < outputs.size(); i++) {
@@ -106,7 +116,8 @@ final class Elaborator {
             try {
                 TensorType want = Types.resolve(out.type(), env, Types.Unbound.ERROR);
                 Value got = tensor(results.get(i), out.type().span(), "output '" + out.name() + "'");
-                Types.check(want, got.type(), "the model's output '" + out.name() + "'", out.type().span());
+                String what = outputs.size() == 1 ? "the model's result" : "the model's output '" + out.name() + "'";
+                Types.check(want, got.type(), what, out.type().span());
                 graph.output(out.name(), got);
             } catch (CompileError err) {
                 diagnostics.add(err.diagnostic);
@@ -131,14 +142,25 @@ final class Elaborator {
                         try {
                             v = expr(let.value(), env, instance);
                         } catch (CompileError | Poisoned err) {
-                            env.define(let.name(), new Val.ErrorV(), let.nameSpan());
+                            if (!env.has(let.name())) env.bind(let.name(), new Val.ErrorV(), let.nameSpan());
                             throw err;
                         }
                         env.define(let.name(), v, let.nameSpan());
                     }
-                    case Ast.Param p -> param(p, env, instance);
+                    case Ast.Param p -> {
+                        try {
+                            param(p, env, instance);
+                        } catch (CompileError | Poisoned err) {
+                            // Uses of a parameter that failed report nothing more.
+                            if (!env.has(p.name())) env.bind(p.name(), new Val.ErrorV(), p.nameSpan());
+                            throw err;
+                        }
+                    }
                     case Ast.Return r -> {
-                        if (!last) throw new CompileError(r.span(), "statements after 'return' are never evaluated");
+                        if (!last) {
+                            throw new CompileError(r.span(), "statements after 'return' are never evaluated",
+                                    "help: expected 'return' last; move it to the end of the body or remove what follows it");
+                        }
                         result = new ArrayList<>();
                         for (Ast.Expr e : r.values()) result.add(expr(e, env, instance));
                     }
@@ -147,13 +169,14 @@ final class Elaborator {
                         if (last) {
                             result = List.of(v);
                         } else {
-                            throw new CompileError(e.expr().span(), "the value of this expression is not used",
+                            throw new CompileError(extent(e.expr()), "the value of this expression is not used",
                                     "help: bind it with 'let name = ...' or make it the last expression of the body");
                         }
                     }
                 }
             } catch (CompileError err) {
-                diagnostics.add(withContext(err.diagnostic));
+                Diagnostic d = withContext(err.diagnostic);
+                if (d != null) diagnostics.add(d);
                 failed = true;
             } catch (Poisoned err) {
                 failed = true;
@@ -167,31 +190,79 @@ final class Elaborator {
         return result;
     }
 
-    /** Adds, innermost first, where each enclosing layer was applied. */
+    /**
+     * Adds, innermost first, where each enclosing layer was applied. An error inside a standard
+     * layer is the user's mistake in applying it (a bad config value, a too small input), so it
+     * is reported at that application, with the place in the library as a note; null when that
+     * application already has this message (one bad config value can fail several statements).
+     */
     private Diagnostic withContext(Diagnostic d) {
         if (applications.isEmpty()) return d;
+        Span span = d.span();
         List<String> notes = new ArrayList<>(d.notes());
-        for (int i = applications.size() - 1; i >= 0; i--) {
+        int outer = applications.size();
+        if (isLibrary(span)) {
+            int user = applications.size() - 1;
+            while (user >= 0 && isLibrary(applications.get(user))) user--;
+            if (user >= 0) {
+                if (!reanchored.add(applications.get(user).location() + ": " + d.message())) return null;
+                notes.add("note: raised in the standard layer '" + stack.get(user).name() + "' at " + span.location());
+                span = applications.get(user);
+                outer = user;
+            }
+        }
+        for (int i = outer - 1; i >= 0; i--) {
             notes.add("note: in layer '" + stack.get(i).name() + "' applied at " + applications.get(i).location());
         }
-        return new Diagnostic(d.severity(), d.span(), d.message(), notes);
+        return new Diagnostic(d.severity(), span, d.message(), notes);
+    }
+
+    private static boolean isLibrary(Span span) { return span != null && span.file().name().startsWith("<stdlib>"); }
+
+    /** The whole text of an expression, for underlining it: a pipe's or operator's own span is its stage or operator. */
+    static Span extent(Ast.Expr e) {
+        return switch (e) {
+            case Ast.Pipe p -> extent(p.input()).to(p.span());
+            case Ast.Binary b -> extent(b.left()).to(extent(b.right()));
+            default -> e.span();
+        };
     }
 
     private void param(Ast.Param p, Env env, Instance instance) {
         TensorType type = Types.resolve(p.type(), env, Types.Unbound.ERROR);
         if (!type.shape().isKnown()) {
             throw new CompileError(p.type().span(), "parameter '" + p.name() + "' has shape " + type.shape()
-                    + "; a parameter's shape must be known at compile time");
+                    + "; a parameter's shape must be known at compile time",
+                    "help: expected dims made of integers and int config parameters, such as T[units, K]; "
+                            + "symbolic dims such as a batch size vary at run time");
         }
         String init = p.init() == null ? "zeros" : initializer(p.init(), type.dtype(), env, instance);
         String fullName = instance.qualify(p.name());
-        Span previous = paramNames.putIfAbsent(fullName, p.nameSpan());
-        if (previous != null) {
-            throw new CompileError(p.nameSpan(), "parameter '" + fullName + "' is defined twice",
-                    "note: first defined at " + previous.location(),
-                    "help: give the layer instances distinct labels, e.g. 'fc1: dense(64)'");
-        }
+        ParamSite site = new ParamSite(p.nameSpan(), List.copyOf(applications));
+        ParamSite previous = paramNames.putIfAbsent(fullName, site);
+        if (previous != null) clash(fullName, site, previous);
         env.define(p.name(), new Val.TensorV(graph.param(fullName, type, init)), p.nameSpan());
+    }
+
+    /**
+     * Two layer instances would own the same parameter name. The mistake is where their
+     * application paths part (usually a label used twice), so it is reported there, once per
+     * application rather than once per parameter.
+     */
+    private void clash(String fullName, ParamSite site, ParamSite previous) {
+        List<Span> now = site.applications(), before = previous.applications();
+        int k = 0;
+        while (k < now.size() && k < before.size() && now.get(k).equals(before.get(k))) k++;
+        if (k >= now.size() || k >= before.size()) {
+            throw new CompileError(site.decl(), "parameter '" + fullName + "' is defined twice",
+                    "note: first defined at " + previous.decl().location(),
+                    "help: expected one 'param' per name in a body");
+        }
+        Span at = now.get(k);
+        if (!reportedClashes.add(at)) throw new Poisoned();
+        throw new CompileError(at, "parameter '" + fullName + "' is defined twice",
+                "note: first defined by the layer applied at " + before.get(k).location(),
+                "help: expected distinct labels for layer instances with parameters, e.g. 'fc1: dense(64)' and 'fc2: dense(64)'");
     }
 
     /** An initializer as written: a name, or a call with named numeric arguments. Checked now, recorded as text. */
@@ -217,7 +288,10 @@ final class Elaborator {
                 Ast.Arg a = args.get(i);
                 if (a.name() == null || !Initializers.argumentNames(kind).contains(a.name())) {
                     throw new CompileError(a.span(), "initializer '" + kind + "' takes named arguments "
-                            + String.join(", ", Initializers.argumentNames(kind)));
+                            + String.join(", ", Initializers.argumentNames(kind)),
+                            a.name() == null ? new String[] {"note: expected name: value, e.g. "
+                                    + Initializers.argumentNames(kind).stream().findFirst().orElse("std") + ": 0.02"}
+                                    : Suggestions.didYouMean(a.name(), Initializers.argumentNames(kind)));
                 }
                 double v = numberOr(expr(a.value(), env, instance),
                         () -> new CompileError(a.span(), "initializer argument '" + a.name() + "' must be a number"));
@@ -242,7 +316,7 @@ final class Elaborator {
             case Ast.FloatLit f -> new Val.FloatV(f.value());
             case Ast.StringLit s -> new Val.StrV(s.value());
             case Ast.BoolLit b -> new Val.BoolV(b.value());
-            case Ast.Name n -> name(n, env);
+            case Ast.Name n -> name(n, env, "name");
             case Ast.ListLit l -> {
                 List<Val> items = new ArrayList<>();
                 for (Ast.Expr item : l.items()) items.add(expr(item, env, instance));
@@ -255,7 +329,13 @@ final class Elaborator {
         };
     }
 
-    private Val name(Ast.Name n, Env env) {
+    /** A call's callee or a pipe stage: an unknown plain name there is reported as a missing layer. */
+    private Val callee(Ast.Expr e, Env env, Instance instance) {
+        return e instanceof Ast.Name n ? name(n, env, "layer") : expr(e, env, instance);
+    }
+
+    /** @param what "name", or "layer" where a layer is expected (the message says so) */
+    private Val name(Ast.Name n, Env env, String what) {
         List<String> path = n.path();
         if (path.size() == 1) {
             Val v = env.get(path.getFirst());
@@ -272,10 +352,18 @@ final class Elaborator {
             candidates.addAll(env.module.visible().keySet());
             candidates.removeIf(c -> c.equals(Types.ELLIPSIS));
             String[] notes = Suggestions.didYouMean(n.text(), candidates);
-            if (notes.length == 0 && env.module.imported.isEmpty()) {
-                notes = new String[] {"help: the standard layers need 'import std.nn.*'"};
+            if (notes.length == 0 && ModuleLoader.standardNames().contains(n.text())
+                    && !isLibrary(n.span())) {
+                notes = new String[] {"help: '" + n.text() + "' is a standard layer; add 'import std.nn.*' at the top of the file"};
+            } else if (notes.length == 0 && n.text().equals("op")) {
+                notes = new String[] {"note: expected a graph op as op.NAME, e.g. op.relu"};
+            } else if (notes.length == 0) {
+                notes = new String[] {what.equals("layer")
+                        ? "note: layers are defined in this file or imported, e.g. with 'import std.nn.*'"
+                        : "note: expected an input, a config parameter, a dimension, a 'param' or a 'let' of this body, or a layer"};
             }
-            throw new CompileError(n.span(), "unknown name '" + n.text() + "'", notes);
+            throw new CompileError(n.span(), "unknown name '" + n.text() + "'" + (what.equals("layer") ? " (expected a layer)" : ""),
+                    notes);
         }
         if (path.getFirst().equals("op") && path.size() == 2) {
             var op = Op.fromText(path.get(1)).filter(OpCalls::callable);
@@ -286,8 +374,11 @@ final class Elaborator {
             }
             return new Val.OpV(op.get());
         }
+        String last = path.getLast();
         throw new CompileError(n.span(), "unknown name '" + n.text() + "'",
-                "note: qualified names are only used for graph ops, as in op.relu");
+                env.module.lookup(last) != null
+                        ? new String[] {"note: expected a plain name: imported layers are used unqualified", "help: write '" + last + "'"}
+                        : new String[] {"note: qualified names are only used for graph ops, as in op.relu"});
     }
 
     private Val negate(Val v, Span span) {
@@ -317,7 +408,14 @@ final class Elaborator {
             try {
                 return new Val.TensorV(graph.add(irOp, l, r));
             } catch (ShapeError e) {
-                throw new CompileError(b.span(), "'" + op + "' on " + l.type() + " and " + r.type() + ": " + e.getMessage());
+                // The IR's message names both types; the note says what would have fit.
+                DType target = l.type().dtype().isFloat() ? l.type().dtype() : r.type().dtype();
+                String expected = l.type().dtype() != r.type().dtype()
+                        ? "help: expected operands of one element type; convert one with op.cast(x, dtype: \""
+                                + target.text() + "\")"
+                        : op == '@' ? "note: expected [..., M, K] @ [..., K, N]"
+                        : "note: expected equal dimensions, or 1 in one operand, aligned from the last axis";
+                throw new CompileError(b.span(), "'" + op + "': " + e.getMessage(), expected);
             }
         }
         if (op == '@') {
@@ -325,22 +423,16 @@ final class Elaborator {
         }
         if (left instanceof Val.IntV x && right instanceof Val.IntV y) {
             long a = x.value(), c = y.value();
-            return switch (op) {
-                case '+' -> new Val.IntV(a + c);
-                case '-' -> new Val.IntV(a - c);
-                case '*' -> new Val.IntV(a * c);
-                default -> {
-                    if (c == 0 || a % c != 0) {
-                        throw new CompileError(b.span(), a + " / " + c + " is not a whole number",
-                                "note: '/' on ints divides exactly (it computes sizes); use floats such as " + a + ".0 / " + c + " for a fraction");
-                    }
-                    yield new Val.IntV(a / c);
-                }
-            };
+            try {
+                return intArithmetic(op, a, c, b);
+            } catch (ArithmeticException overflow) {
+                throw new CompileError(b.span(), a + " " + op + " " + c + " overflows a 64-bit int",
+                        "note: expected a result between " + Long.MIN_VALUE + " and " + Long.MAX_VALUE);
+            }
         }
         if ((left instanceof Val.IntV || left instanceof Val.DimV) && (right instanceof Val.IntV || right instanceof Val.DimV)) {
             return dimValue(Types.arithmetic(op, Types.asDim(left, b.left().span(), "the left operand"),
-                    Types.asDim(right, b.right().span(), "the right operand"), b.span()));
+                    Types.asDim(right, b.right().span(), "the right operand"), b.span(), null));
         }
         if ((left instanceof Val.IntV || left instanceof Val.FloatV) && (right instanceof Val.IntV || right instanceof Val.FloatV)) {
             double a = number(left), c = number(right);
@@ -352,6 +444,22 @@ final class Elaborator {
             });
         }
         throw new CompileError(b.span(), "'" + op + "' cannot combine " + Val.describe(left) + " and " + Val.describe(right));
+    }
+
+    /** Exact int arithmetic: overflow throws ArithmeticException, '/' must divide evenly. */
+    private static Val intArithmetic(char op, long a, long c, Ast.Binary b) {
+        return switch (op) {
+            case '+' -> new Val.IntV(Math.addExact(a, c));
+            case '-' -> new Val.IntV(Math.subtractExact(a, c));
+            case '*' -> new Val.IntV(Math.multiplyExact(a, c));
+            default -> {
+                if (c == 0 || a % c != 0) {
+                    throw new CompileError(b.span(), a + " / " + c + " is not a whole number",
+                            "note: '/' on ints divides exactly (it computes sizes); use floats such as " + a + ".0 / " + c + " for a fraction");
+                }
+                yield new Val.IntV(a / c);
+            }
+        };
     }
 
     private static Val dimValue(dev.nnc.ir.Dim d) {
@@ -408,7 +516,10 @@ final class Elaborator {
             Val v = expr(a.value(), env, instance);
             if (v instanceof Val.ErrorV) throw new Poisoned();
             if (a.name() == null) {
-                if (!named.isEmpty()) throw new CompileError(a.span(), "a positional argument cannot follow named arguments");
+                if (!named.isEmpty()) {
+                    throw new CompileError(a.span(), "a positional argument cannot follow named arguments",
+                            "note: expected positional arguments first, then named ones");
+                }
                 positional.add(v);
                 positionalSpans.add(a.span());
             } else {
@@ -421,7 +532,7 @@ final class Elaborator {
     }
 
     private Val call(Ast.Call c, Env env, Instance instance) {
-        Val callee = expr(c.callee(), env, instance);
+        Val callee = callee(c.callee(), env, instance);
         Args args = args(c.args(), env, instance);
         return switch (callee) {
             case Val.LayerV l when l.config() == null && hasConfig(l.decl()) -> configure(l, args, c.span());
@@ -438,21 +549,25 @@ final class Elaborator {
         Val stage;
         Args args;
         if (p.stage() instanceof Ast.Call c) {
-            stage = expr(c.callee(), env, instance);
+            stage = callee(c.callee(), env, instance);
             args = args(c.args(), env, instance);
             if (stage instanceof Val.LayerV l && l.config() == null && hasConfig(l.decl())) {
                 stage = configure(l, args, c.span());
                 args = Args.none();
             }
         } else {
-            stage = expr(p.stage(), env, instance);
+            stage = callee(p.stage(), env, instance);
             args = Args.none();
         }
-        args = args.prepend(input, p.input().span());
+        // A piped value that does not fit is reported at the stage it is piped into.
+        args = args.prepend(input, p.span());
         return switch (stage) {
             case Val.LayerV l -> apply(l, args, p.label(), p.span(), instance);
             case Val.OpV o -> {
-                if (!p.label().isEmpty()) throw new CompileError(p.span(), "a label names a layer instance; op." + o.op().text() + " has no parameters to name");
+                if (!p.label().isEmpty()) {
+                    throw new CompileError(p.span(), "a label names a layer instance; op." + o.op().text() + " has no parameters to name",
+                            "help: expected a label only before a layer; remove the label '" + String.join(".", p.label()) + ":'");
+                }
                 yield new Val.TensorV(ops.call(o.op(), args.positional(), args.named(), args.namedSpans(), p.span()));
             }
             case Val.ErrorV x -> throw new Poisoned();
@@ -474,6 +589,15 @@ final class Elaborator {
                     "note: its config is (" + signature(params) + "); tensors are passed by '|>' or a second call: "
                             + decl.name() + "(...)(x)");
         }
+        // A misspelled name is reported as such, before it makes a required argument look missing.
+        for (var e : args.named().entrySet()) {
+            if (params.stream().noneMatch(p -> p.name().equals(e.getKey()))) {
+                List<String> names = params.stream().map(Ast.ParamDecl::name).toList();
+                String[] notes = Suggestions.didYouMean(e.getKey(), names);
+                throw new CompileError(args.namedSpans().get(e.getKey()), layerName + " has no parameter '" + e.getKey() + "'",
+                        append(notes, "note: its config is (" + signature(params) + ")"));
+            }
+        }
         Env defaults = new Env(layer.home());
         Map<String, Val> config = new LinkedHashMap<>();
         for (int i = 0; i < params.size(); i++) {
@@ -482,7 +606,9 @@ final class Elaborator {
             Span at;
             if (i < args.positional().size()) {
                 if (args.named().containsKey(p.name())) {
-                    throw new CompileError(args.namedSpans().get(p.name()), "argument '" + p.name() + "' of " + layerName + " is given twice");
+                    throw new CompileError(args.namedSpans().get(p.name()), "argument '" + p.name() + "' of " + layerName
+                            + " is given twice", "note: expected each argument once; '" + p.name() + "' is also argument " + (i + 1) + " by position",
+                            "note: its config is (" + signature(params) + ")");
                 }
                 v = args.positional().get(i);
                 at = args.positionalSpans().get(i);
@@ -499,14 +625,6 @@ final class Elaborator {
             v = checkConfig(p, v, layerName, at);
             config.put(p.name(), v);
             defaults.bind(p.name(), v, p.span());
-        }
-        for (var e : args.named().entrySet()) {
-            if (params.stream().noneMatch(p -> p.name().equals(e.getKey()))) {
-                List<String> names = params.stream().map(Ast.ParamDecl::name).toList();
-                String[] notes = Suggestions.didYouMean(e.getKey(), names);
-                throw new CompileError(args.namedSpans().get(e.getKey()), layerName + " has no parameter '" + e.getKey() + "'",
-                        append(notes, "note: its config is (" + signature(params) + ")"));
-            }
         }
         return new Val.LayerV(decl, layer.home(), config);
     }
@@ -543,7 +661,7 @@ final class Elaborator {
                     yield v;
                 }
                 default -> throw new CompileError(s.span(), "unknown parameter type '" + s.name() + "'",
-                        "expected int, float, bool, str, any, a list such as [int], or a tensor type in the input list");
+                        "note: expected int, float, bool, str, any, a list such as [int], or a tensor type in the input list");
             };
             case Ast.ListType l -> {
                 if (!(v instanceof Val.ListV list)) throw new CompileError(at, what + " must be a list, found " + Val.describe(v));
@@ -553,8 +671,8 @@ final class Elaborator {
                 yield new Val.ListV(items);
             }
             case Ast.TensorType t -> throw new CompileError(t.span(), "config parameter '" + p.name() + "' of " + layerName
-                    + " has a tensor type", "note: tensors go in the layer's second parameter list: layer "
-                    + "name(config)(x: f32[...])");
+                    + " has a tensor type", "note: expected int, float, bool, str, any or a list such as [int]",
+                    "help: tensors go in the layer's second parameter list: layer name(config)(x: f32[...])");
         };
     }
 
@@ -563,7 +681,10 @@ final class Elaborator {
         Ast.Layer decl = layer.decl();
         if (layer.config() == null && hasConfig(decl)) layer = configure(layer, Args.none(), span);
         if (stack.contains(decl)) {
-            throw new CompileError(span, "layer '" + decl.name() + "' uses itself; layers cannot be recursive");
+            throw new CompileError(span, "layer '" + decl.name() + "' uses itself; layers cannot be recursive",
+                    "note: it is applied through " + String.join(" -> ", stack.subList(stack.indexOf(decl), stack.size())
+                            .stream().map(Ast.Layer::name).toList()) + " -> " + decl.name(),
+                    "note: expected a layer to apply only other layers; the language has no loops or recursion");
         }
         if (stack.size() >= MAX_DEPTH) throw new CompileError(span, "layers are nested more than " + MAX_DEPTH + " deep");
         String layerName = "layer '" + decl.name() + "'";
@@ -572,6 +693,14 @@ final class Elaborator {
             throw new CompileError(span, layerName + " takes " + inputs.size() + " tensor input"
                     + (inputs.size() == 1 ? "" : "s") + " but " + args.positional().size() + " were given",
                     "note: its inputs are (" + signature(inputs) + ")");
+        }
+        // A misspelled input name is reported as such, before it makes an input look missing.
+        for (String named : args.named().keySet()) {
+            if (inputs.stream().noneMatch(p -> p.name().equals(named))) {
+                throw new CompileError(args.namedSpans().get(named), layerName + " has no tensor input '" + named + "'",
+                        append(Suggestions.didYouMean(named, inputs.stream().map(Ast.ParamDecl::name).toList()),
+                                "note: its inputs are (" + signature(inputs) + ")"));
+            }
         }
         Env env = new Env(layer.home());
         if (layer.config() != null) {
@@ -598,12 +727,6 @@ final class Elaborator {
             Types.match(p.type(), t.value().type(), env, "input '" + p.name() + "' of " + layerName, at);
             env.define(p.name(), v, p.span());
         }
-        for (String named : args.named().keySet()) {
-            if (inputs.stream().noneMatch(p -> p.name().equals(named))) {
-                throw new CompileError(args.namedSpans().get(named), layerName + " has no tensor input '" + named + "'",
-                        "note: its inputs are (" + signature(inputs) + ")");
-            }
-        }
         Instance inner = instance.child(label.isEmpty() ? instance.autoLabel(decl.name()) : label);
         stack.add(decl);
         applications.add(span);
@@ -616,7 +739,8 @@ final class Elaborator {
         }
         if (results == null) throw new Poisoned();
         if (results.size() != 1) {
-            throw new CompileError(span, layerName + " returns " + results.size() + " values; a layer returns one tensor");
+            throw new CompileError(span, layerName + " returns " + results.size() + " values; a layer returns one tensor",
+                    "note: expected a single result; several results are for models with named outputs");
         }
         Value out = tensor(results.getFirst(), decl.body().span(), "the result of " + layerName);
         if (decl.outputs() != null) {

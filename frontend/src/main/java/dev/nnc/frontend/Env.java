@@ -22,7 +22,8 @@ final class Env {
         Span previous = definitions.get(name);
         if (previous != null) {
             throw new CompileError(span, "'" + name + "' is already defined",
-                    "note: first defined at " + previous.location());
+                    "note: first defined at " + previous.location(),
+                    "help: expected a new name: a name is bound once and never reassigned");
         }
         values.put(name, value);
         definitions.put(name, span);

@@ -36,14 +36,14 @@ public final class Frontend {
             return new Result(null, Map.of(), diagnostics);
         }
         Path dir = file.toAbsolutePath().getParent();
-        return compile(new SourceFile(file.toString(), text), dir, diagnostics);
+        return compile(new SourceFile(file.toString(), text), dir, ModuleLoader.key(file), diagnostics);
     }
 
     /** Compiles source text; imports are resolved against {@code dir} (may be null) and the search path. */
-    public Result compile(SourceFile source, Path dir) { return compile(source, dir, new Diagnostics()); }
+    public Result compile(SourceFile source, Path dir) { return compile(source, dir, source.name(), new Diagnostics()); }
 
-    private Result compile(SourceFile source, Path dir, Diagnostics diagnostics) {
-        Module module = new ModuleLoader(diagnostics, searchPath).load(source, dir);
+    private Result compile(SourceFile source, Path dir, String key, Diagnostics diagnostics) {
+        Module module = new ModuleLoader(diagnostics, searchPath).load(source, dir, key);
         if (module == null) return new Result(null, Map.of(), diagnostics);
         Map<String, Graph> models = new LinkedHashMap<>();
         List<Ast.Model> declared = new ArrayList<>();

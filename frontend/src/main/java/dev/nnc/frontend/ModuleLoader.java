@@ -11,6 +11,7 @@ import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
@@ -30,9 +31,13 @@ final class ModuleLoader {
         this.searchPath = searchPath;
     }
 
-    /** The module of a source file, or null when it does not parse. */
-    Module load(SourceFile source, Path dir) {
-        String key = source.name();
+    /**
+     * The module of a source file, or null when it does not parse. {@code key} identifies the
+     * file (its normalized absolute path when it is one, see {@link #key}): the same file reached
+     * by different spellings of its path is loaded once, so a cycle through the file being
+     * compiled is found.
+     */
+    Module load(SourceFile source, Path dir, String key) {
         Module cached = loaded.get(key);
         if (cached != null) return cached;
         Ast.File ast = AstBuilder.parse(source, diagnostics);
@@ -54,7 +59,8 @@ final class ModuleLoader {
             Module.Entry previous = module.own.get(d.name());
             if (previous != null) {
                 diagnostics.error(d.nameSpan(), "'" + d.name() + "' is already defined in this file",
-                        "note: first defined at " + previous.decl().nameSpan().location());
+                        "note: first defined at " + previous.decl().nameSpan().location(),
+                        "help: expected one model or layer per name; rename one of them");
             } else {
                 module.own.put(d.name(), new Module.Entry(d, module));
             }
@@ -65,7 +71,7 @@ final class ModuleLoader {
         List<String> modulePath = imp.star() ? imp.path() : imp.path().subList(0, imp.path().size() - 1);
         if (modulePath.isEmpty()) {
             diagnostics.error(imp.span(), "import names a single identifier",
-                    "expected a module path such as 'import std.nn.*' or 'import std.nn.dense'");
+                    "help: expected a module path such as 'import std.nn.*' or 'import std.nn.dense'");
             return;
         }
         String moduleName = String.join(".", modulePath);
@@ -74,15 +80,16 @@ final class ModuleLoader {
             diagnostics.error(imp.span(), "cannot find module '" + moduleName + "'", "note: looked for " + describeSearch(modulePath, dir));
             return;
         }
-        if (loading.contains(located.source.name())) {
+        if (loading.contains(located.key)) {
             List<String> cycle = new ArrayList<>(loading);
             java.util.Collections.reverse(cycle);
-            cycle = cycle.subList(cycle.indexOf(located.source.name()), cycle.size());
+            cycle = cycle.subList(cycle.indexOf(located.key), cycle.size());
             diagnostics.error(imp.span(), "cyclic import of module '" + moduleName + "'",
-                    "note: import chain " + String.join(" -> ", cycle) + " -> " + located.source.name());
+                    "note: import chain " + String.join(" -> ", cycle) + " -> " + located.key,
+                    "help: expected imports to form no cycle; move what both files need into a third module");
             return;
         }
-        Module target = load(located.source, located.dir);
+        Module target = load(located.source, located.dir, located.key);
         if (target == null) return;
         if (imp.star()) {
             target.own.forEach((name, entry) -> {
@@ -103,7 +110,30 @@ final class ModuleLoader {
         }
     }
 
-    private record Located(SourceFile source, Path dir) {}
+    /** The names std.nn defines, to tell a user who forgot {@code import std.nn.*} that it is missing. */
+    static Set<String> standardNames() { return Standard.NAMES; }
+
+    private static final class Standard {
+        static final Set<String> NAMES = read();
+
+        private static Set<String> read() {
+            try (InputStream in = ModuleLoader.class.getResourceAsStream("/std/nn.nn")) {
+                if (in == null) return Set.of();
+                Ast.File ast = AstBuilder.parse(new SourceFile("<stdlib>/std/nn.nn",
+                        new String(in.readAllBytes(), StandardCharsets.UTF_8)), new Diagnostics());
+                if (ast == null) return Set.of();
+                return ast.decls().stream().map(Ast.Decl::name).collect(Collectors.toUnmodifiableSet());
+            } catch (IOException e) {
+                return Set.of();
+            }
+        }
+    }
+
+    /** A module's text, the directory its own imports are resolved in, and its identity (see {@link #key}). */
+    private record Located(SourceFile source, Path dir, String key) {}
+
+    /** How a module file is identified: its normalized absolute path. */
+    static String key(Path file) { return file.toAbsolutePath().normalize().toString(); }
 
     private Located locate(List<String> modulePath, Path dir) {
         String relative = String.join("/", modulePath) + ".nn";
@@ -111,7 +141,8 @@ final class ModuleLoader {
             String resource = "/" + relative;
             try (InputStream in = ModuleLoader.class.getResourceAsStream(resource)) {
                 if (in == null) return null;
-                return new Located(new SourceFile("<stdlib>" + resource, new String(in.readAllBytes(), StandardCharsets.UTF_8)), null);
+                String name = "<stdlib>" + resource;
+                return new Located(new SourceFile(name, new String(in.readAllBytes(), StandardCharsets.UTF_8)), null, name);
             } catch (IOException e) {
                 throw new java.io.UncheckedIOException(e);
             }
@@ -124,7 +155,8 @@ final class ModuleLoader {
             if (Files.isRegularFile(file)) {
                 try {
                     Path normalized = file.normalize();
-                    return new Located(new SourceFile(normalized.toString(), Files.readString(normalized)), normalized.getParent());
+                    return new Located(new SourceFile(normalized.toString(), Files.readString(normalized)),
+                            normalized.getParent(), key(normalized));
                 } catch (IOException e) {
                     return null;
                 }

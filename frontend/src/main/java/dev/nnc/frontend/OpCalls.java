@@ -70,7 +70,7 @@ final class OpCalls {
             AttrSpec spec = op.attr(e.getKey()).orElseThrow(() -> new CompileError(argSpans.get(e.getKey()),
                     opName + " has no attribute '" + e.getKey() + "'",
                     op.attrs().isEmpty() ? "note: it takes no attributes"
-                            : "expected one of: " + op.attrs().stream().map(AttrSpec::name).collect(Collectors.joining(", "))));
+                            : "note: expected one of: " + op.attrs().stream().map(AttrSpec::name).collect(Collectors.joining(", "))));
             attrs.put(spec.name(), convert(op, spec, e.getValue(), first, attrs, argSpans.get(e.getKey())));
         }
         for (AttrSpec spec : op.attrs()) {
@@ -112,7 +112,7 @@ final class OpCalls {
         }
         if (v instanceof Val.DTypeV d) return d.dtype();
         throw new CompileError(span, "expected an element type name such as \"f32\", found " + Val.describe(v),
-                "expected one of " + Types.dtypeNames());
+                "note: expected one of " + Types.dtypeNames());
     }
 
     private Object convert(Op op, AttrSpec spec, Val v, TensorType first, Map<String, Object> done, Span span) {
@@ -121,6 +121,10 @@ final class OpCalls {
                 || spec.name().equals("dilation"));
         if (spec.name().equals("padding") && spec.kind() == AttrKind.INTS) {
             if (v instanceof Val.StrV s && (s.value().equals("same") || s.value().equals("valid"))) return s.value();
+            if (v instanceof Val.StrV s) {
+                throw new CompileError(span, what + " must be \"same\", \"valid\", an int, [h, w] or [top, left, bottom, right], found "
+                        + Val.describe(s));
+            }
             List<Long> pads = ints(v, what, span);
             return switch (pads.size()) {
                 case 1 -> List.of(pads.get(0), pads.get(0), pads.get(0), pads.get(0));

@@ -13,6 +13,9 @@ public record Span(SourceFile file, int line, int col, int length) {
         return new Span(file, line, col, Math.max(length, file.line(line).length() - col + 1));
     }
 
+    /** The first {@code n} characters of this span, e.g. a type's element-type name. */
+    public Span prefix(int n) { return new Span(file, line, col, Math.max(1, Math.min(length, n))); }
+
     public String location() { return file.name() + ":" + line + ":" + col; }
 
     @Override public String toString() { return location(); }

@@ -35,7 +35,8 @@ final class Types {
         var known = DType.fromText(t.dtype());
         if (known.isPresent()) return known.get();
         if (env.get(t.dtype()) instanceof Val.DTypeV v) return v.dtype();
-        throw new CompileError(t.span(), "unknown element type '" + t.dtype() + "'", "expected one of " + dtypeNames());
+        throw new CompileError(t.span().prefix(t.dtype().length()), "unknown element type '" + t.dtype() + "'",
+                "note: expected one of " + dtypeNames());
     }
 
     static TensorType resolve(Ast.TypeExpr type, Env env, Unbound unbound) {
@@ -73,11 +74,13 @@ final class Types {
                         yield s;
                     }
                     throw new CompileError(n.span(), "unknown dimension '" + n.name() + "'",
-                            "note: a dimension name must be an input's dimension or an int parameter of the layer");
+                            "note: a dimension name must be bound by an input's type (as B in x: f32[B, 10]) "
+                                    + "or be an int config parameter");
                 }
                 yield asDim(v, n.span(), "dimension '" + n.name() + "'");
             }
-            case Ast.DimBinary b -> arithmetic(b.op(), dim(b.left(), env, unbound), dim(b.right(), env, unbound), b.span());
+            case Ast.DimBinary b -> arithmetic(b.op(), dim(b.left(), env, unbound), dim(b.right(), env, unbound), b.span(),
+                    print(b.left()) + " " + b.op() + " " + print(b.right()));
             case Ast.DimEllipsis e -> throw new CompileError(e.span(), "'...' cannot be used inside dimension arithmetic");
         };
     }
@@ -91,12 +94,14 @@ final class Types {
         };
     }
 
-    static Dim arithmetic(char op, Dim a, Dim b, Span span) {
+    /** @param source the arithmetic as written ({@code C / groups}), named in errors; null when there is none */
+    static Dim arithmetic(char op, Dim a, Dim b, Span span, String source) {
         if (a.isKnown() && b.isKnown()) {
             long x = a.known().getAsLong(), y = b.known().getAsLong();
             if (op == '/' && (y == 0 || x % y != 0)) {
-                throw new CompileError(span, "dimension " + x + " / " + y + " is not a whole number",
-                        "note: dimensions divide exactly; choose sizes that divide evenly");
+                throw new CompileError(span, "dimension " + (source == null || source.equals(x + " / " + y) ? ""
+                        : source + " is ") + x + " / " + y + ", not a whole number",
+                        "note: expected sizes that divide evenly; a dimension is a whole number");
             }
             if (op == '-' && x < y) throw new CompileError(span, "dimension " + x + " - " + y + " is negative");
         }
@@ -131,8 +136,8 @@ final class Types {
             }
             env.bind(pattern.dtype(), new Val.DTypeV(actual.dtype()), pattern.span());
         } else {
-            throw new CompileError(pattern.span(), "unknown element type '" + pattern.dtype() + "'",
-                    "expected one of " + dtypeNames() + ", or a capitalized type variable such as T");
+            throw new CompileError(pattern.span().prefix(pattern.dtype().length()), "unknown element type '" + pattern.dtype() + "'",
+                    "note: expected one of " + dtypeNames() + ", or a capitalized type variable such as T");
         }
         List<Ast.DimExpr> dims = pattern.dims();
         int ellipsis = -1;
@@ -155,7 +160,8 @@ final class Types {
                 Val previous = env.get(ELLIPSIS);
                 if (previous instanceof Val.DimsV p && !p.dims().equals(middle)) {
                     throw new CompileError(span, what + " has type " + actual + ", but '...' already stands for "
-                            + new Shape(p.dims()) + " in an earlier input");
+                            + new Shape(p.dims()) + " in an earlier input",
+                            "note: expected " + expected + " with the same dims for '...' in every input");
                 }
                 env.bind(ELLIPSIS, new Val.DimsV(middle), dims.get(i).span());
                 continue;
