@@ -60,7 +60,9 @@ label      : labelPart ('.' labelPart)* ;
 // Keywords are allowed in labels: HuggingFace names parameters encoder.layer.0...
 labelPart  : IDENT | INT | IMPORT | MODEL | LAYER | PARAM | LET | RETURN | TRUE | FALSE ;
 
-postfix    : atom callSuffix* ;
+// A call's '(' must be on the callee's line: statements have no separator, so a line that
+// starts with '(' begins a new expression rather than calling the previous line's value.
+postfix    : atom ({_input.LT(1).getLine() == _input.LT(-1).getLine()}? callSuffix)* ;
 callSuffix : '(' argList? ')' ;
 argList    : arg (',' arg)* ','? ;
 arg        : (IDENT ':')? expr ;
