@@ -76,7 +76,7 @@ public final class WeightBinder {
             }
             String line = "unexpected weight '" + name + "' (" + e.getValue() + "): the model has no parameter named '"
                     + name + "'";
-            String suggestion = closest(name, missing);
+            String suggestion = NameSuggestions.closest(name, missing).orElse(null);
             problems.add(line + (suggestion == null ? "." : "; did you mean '" + suggestion + "'?"));
         }
         if (!problems.isEmpty()) {
@@ -110,42 +110,5 @@ public final class WeightBinder {
             }
         }
         return null;
-    }
-
-    /** The candidate nearest to {@code name} by edit distance if it is close enough to be a likely typo. */
-    private static String closest(String name, List<String> candidates) {
-        String best = null;
-        int bestDistance = Integer.MAX_VALUE;
-        for (String c : candidates) {
-            int d = editDistance(name, c);
-            if (d < bestDistance) {
-                best = c;
-                bestDistance = d;
-            }
-        }
-        // A third of the name, at least 2 edits: catches typos and renamed layer numbers
-        // without pairing unrelated names.
-        int limit = Math.max(2, Math.max(name.length(), best == null ? 0 : best.length()) / 3);
-        return bestDistance <= limit ? best : null;
-    }
-
-    /** Levenshtein distance with two rolling rows. */
-    static int editDistance(String a, String b) {
-        int[] prev = new int[b.length() + 1];
-        int[] cur = new int[b.length() + 1];
-        for (int j = 0; j <= b.length(); j++) {
-            prev[j] = j;
-        }
-        for (int i = 1; i <= a.length(); i++) {
-            cur[0] = i;
-            for (int j = 1; j <= b.length(); j++) {
-                int substitute = prev[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
-                cur[j] = Math.min(substitute, Math.min(prev[j], cur[j - 1]) + 1);
-            }
-            int[] swap = prev;
-            prev = cur;
-            cur = swap;
-        }
-        return prev[b.length()];
     }
 }

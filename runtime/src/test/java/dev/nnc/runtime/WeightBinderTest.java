@@ -136,10 +136,10 @@ class WeightBinderTest {
 
     @Test
     void editDistance() {
-        assertEquals(0, WeightBinder.editDistance("abc", "abc"));
-        assertEquals(2, WeightBinder.editDistance("wieght", "weight"));
-        assertEquals(3, WeightBinder.editDistance("kitten", "sitting"));
-        assertEquals(4, WeightBinder.editDistance("", "abcd"));
+        assertEquals(0, NameSuggestions.editDistance("abc", "abc"));
+        assertEquals(2, NameSuggestions.editDistance("wieght", "weight"));
+        assertEquals(3, NameSuggestions.editDistance("kitten", "sitting"));
+        assertEquals(4, NameSuggestions.editDistance("", "abcd"));
     }
 
     @Test
