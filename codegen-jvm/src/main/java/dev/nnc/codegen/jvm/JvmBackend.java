@@ -1,0 +1,53 @@
+package dev.nnc.codegen.jvm;
+
+import dev.nnc.ir.kernel.KernelProgram;
+import dev.nnc.runtime.kernels.VectorSupport;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The JVM backend's entry point: kernel IR in, class files out. The model class needs only
+ * the runtime jar (and {@code --add-modules jdk.incubator.vector} for its vector paths).
+ */
+public final class JvmBackend {
+    private JvmBackend() {}
+
+    /**
+     * The generated classes of a model.
+     *
+     * @param className binary name of the model class, e.g. {@code MnistCnn} or {@code com.acme.MnistCnn}
+     * @param classes class files by binary name (the model class and its vector companion)
+     * @param warnings what the user should know: scalar paths the model will take
+     */
+    public record Result(String className, Map<String, byte[]> classes, List<String> warnings) {}
+
+    /** @throws UnsupportedByBackend when the model needs something this backend cannot do yet */
+    public static Result compile(KernelProgram program, String className) {
+        ModelClassEmitter.checkSupported(program);
+        String internal = className.replace('.', '/');
+        ModelClassEmitter emitter = new ModelClassEmitter(program, internal);
+        Map<String, byte[]> classes = new LinkedHashMap<>();
+        classes.put(className, emitter.mainClass());
+        classes.put(className + "$Vec", emitter.vectorClass());
+        List<String> warnings = new ArrayList<>();
+        if (!VectorSupport.available()) {
+            warnings.add("the Vector API is not available to this JVM (" + VectorSupport.describe()
+                    + "); the model will run its scalar paths here unless started with --add-modules jdk.incubator.vector");
+        }
+        if (!emitter.typedPredictPossible()) {
+            warnings.add("no typed predict(...) for " + className + ": its symbolic dims cannot all be read off input lengths;"
+                    + " use run(Map) instead");
+        }
+        return new Result(className, classes, warnings);
+    }
+
+    /** A valid Java class name for a model name. */
+    public static String className(String modelName) {
+        StringBuilder s = new StringBuilder();
+        for (char c : modelName.toCharArray()) s.append(Character.isJavaIdentifierPart(c) ? c : '_');
+        if (s.isEmpty() || !Character.isJavaIdentifierStart(s.charAt(0))) s.insert(0, 'M');
+        return s.toString();
+    }
+}

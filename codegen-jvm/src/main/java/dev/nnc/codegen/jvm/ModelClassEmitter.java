@@ -1,0 +1,453 @@
+package dev.nnc.codegen.jvm;
+
+import static dev.nnc.codegen.jvm.Names.*;
+import static org.objectweb.asm.Opcodes.*;
+
+import dev.nnc.ir.Dim;
+import dev.nnc.ir.Shape;
+import dev.nnc.ir.kernel.Buf;
+import dev.nnc.ir.kernel.Kernel;
+import dev.nnc.ir.kernel.KernelProgram;
+import dev.nnc.runtime.DType;
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import org.objectweb.asm.ClassWriter;
+import org.objectweb.asm.FieldVisitor;
+import org.objectweb.asm.MethodVisitor;
+
+/**
+ * Writes the class of one model, extending {@code dev.nnc.runtime.CompiledModel}:
+ * <ul>
+ *   <li>a constructor from weights by name, which packs GEMM and convolution weights once;
+ *   <li>{@code static load(Path)} from a safetensors file;
+ *   <li>typed {@code predict(inputs..., outputs...)} over plain arrays (no allocation), and
+ *       {@code float[] predict(inputs...)} for single-output models, when every symbolic dim
+ *       can be read off an input array's length;
+ *   <li>{@code run0}, the kernels in order, and {@code execute}/{@code arenaSize} for
+ *       {@code CompiledModel.run};
+ *   <li>a scalar method per elementwise kernel; their Vector API twins live in a companion
+ *       class {@code Name$Vec}, loaded only when the Vector API is present.
+ * </ul>
+ */
+final class ModelClassEmitter {
+    private final KernelProgram program;
+    private final String internalName;
+    private final String vectorName;
+    private final List<String> symbols;
+    private final Map<String, Integer> weightIndex = new LinkedHashMap<>();
+    private final Map<Kernel, Integer> prepared = new IdentityHashMap<>();
+
+    ModelClassEmitter(KernelProgram program, String internalName) {
+        this.program = program;
+        this.internalName = internalName;
+        this.vectorName = internalName + "$Vec";
+        this.symbols = symbolsOf(program);
+        for (Buf w : program.weights()) weightIndex.put(w.name(), weightIndex.size());
+        for (Kernel k : program.kernels()) {
+            if (k instanceof Kernel.MatMul m && packable(m)) prepared.put(k, prepared.size());
+            if (k instanceof Kernel.Conv2d c && c.weight().space() == dev.nnc.ir.kernel.Space.WEIGHT) prepared.put(k, prepared.size());
+        }
+    }
+
+    String vectorName() { return vectorName; }
+
+    /** Symbols in the order inputs first mention them; they become int locals and parameters. */
+    static List<String> symbolsOf(KernelProgram p) {
+        Set<String> out = new LinkedHashSet<>();
+        for (Buf in : p.inputs()) for (Dim d : in.type().shape().dims()) collect(d, out);
+        return List.copyOf(out);
+    }
+
+    private static void collect(Dim d, Set<String> out) {
+        switch (d) {
+            case Dim.Known k -> { }
+            case Dim.Sym s -> out.add(s.name());
+            case Dim.Expr e -> {
+                collect(e.left(), out);
+                collect(e.right(), out);
+            }
+        }
+    }
+
+    /** A matmul whose B is a 2-D weight and whose A's batch folds into rows: B is packed at load. */
+    private static boolean packable(Kernel.MatMul m) {
+        return m.b().space() == dev.nnc.ir.kernel.Space.WEIGHT && m.b().type().rank() == 2 && !m.transA();
+    }
+
+    byte[] mainClass() {
+        ClassWriter cw = writer();
+        cw.visit(V25, ACC_PUBLIC | ACC_FINAL | ACC_SUPER, internalName, null, COMPILED_MODEL, null);
+        cw.visitSource(program.name() + ".nn", null);
+        cw.visitField(ACC_STATIC | ACC_FINAL, "VECTOR", "Z", null, null).visitEnd();
+        for (Buf in : program.inputs()) typeConstant(cw, in);
+        for (Buf out : program.outputs()) typeConstant(cw, out);
+        staticInit(cw);
+        constructor(cw);
+        load(cw);
+        arenaSize(cw);
+        execute(cw);
+        run0(cw);
+        if (typedPredictPossible()) {
+            predict(cw);
+            if (program.outputs().size() == 1) allocatingPredict(cw);
+        }
+        List<Kernel> kernels = program.kernels();
+        for (int i = 0; i < kernels.size(); i++) {
+            if (kernels.get(i) instanceof Kernel.Elementwise e) ElementwiseEmitter.emit(cw, "k" + i + "_scalar", e, false, null);
+        }
+        cw.visitEnd();
+        return cw.toByteArray();
+    }
+
+    byte[] vectorClass() {
+        ClassWriter cw = writer();
+        cw.visit(V25, ACC_PUBLIC | ACC_FINAL | ACC_SUPER, vectorName, null, "java/lang/Object", null);
+        cw.visitField(ACC_STATIC | ACC_FINAL, "SPECIES", SPECIES_DESC, null, null).visitEnd();
+        MethodVisitor mv = cw.visitMethod(ACC_STATIC, "<clinit>", "()V", null, null);
+        mv.visitCode();
+        mv.visitFieldInsn(GETSTATIC, FLOAT_VECTOR, "SPECIES_PREFERRED", SPECIES_DESC);
+        mv.visitFieldInsn(PUTSTATIC, vectorName, "SPECIES", SPECIES_DESC);
+        mv.visitInsn(RETURN);
+        mv.visitMaxs(0, 0);
+        mv.visitEnd();
+        List<Kernel> kernels = program.kernels();
+        for (int i = 0; i < kernels.size(); i++) {
+            if (kernels.get(i) instanceof Kernel.Elementwise e) ElementwiseEmitter.emit(cw, "k" + i, e, true, vectorName);
+        }
+        cw.visitEnd();
+        return cw.toByteArray();
+    }
+
+    /** Frames are computed by ASM; every merge point holds the same types, so no class loading is needed. */
+    private static ClassWriter writer() {
+        return new ClassWriter(ClassWriter.COMPUTE_FRAMES | ClassWriter.COMPUTE_MAXS) {
+            @Override protected String getCommonSuperClass(String a, String b) { return "java/lang/Object"; }
+        };
+    }
+
+    static String typeText(Buf b) { return b.type().dtype().text() + b.type().shape().toString(); }
+
+    static String constantName(String tensor) {
+        return tensor.replaceAll("[^A-Za-z0-9]", "_").toUpperCase(Locale.ROOT) + "_TYPE";
+    }
+
+    private void typeConstant(ClassWriter cw, Buf b) {
+        FieldVisitor fv = cw.visitField(ACC_PUBLIC | ACC_STATIC | ACC_FINAL, constantName(b.name()), "Ljava/lang/String;",
+                null, typeText(b));
+        fv.visitEnd();
+    }
+
+    private void staticInit(ClassWriter cw) {
+        MethodVisitor mv = cw.visitMethod(ACC_STATIC, "<clinit>", "()V", null, null);
+        mv.visitCode();
+        mv.visitMethodInsn(INVOKESTATIC, VECTOR_SUPPORT, "available", "()Z", false);
+        mv.visitFieldInsn(PUTSTATIC, internalName, "VECTOR", "Z");
+        mv.visitInsn(RETURN);
+        mv.visitMaxs(0, 0);
+        mv.visitEnd();
+    }
+
+    String signature() {
+        StringBuilder s = new StringBuilder();
+        for (Buf in : program.inputs()) s.append("in ").append(in.name()).append(':').append(typeText(in)).append('\n');
+        for (Buf out : program.outputs()) s.append("out ").append(out.name()).append(':').append(typeText(out)).append('\n');
+        for (Buf w : program.weights()) s.append("param ").append(w.name()).append(':').append(typeText(w)).append('\n');
+        for (String sym : symbols) s.append("symbol ").append(sym).append('\n');
+        long generated = program.kernels().stream().filter(k -> k instanceof Kernel.Elementwise).count();
+        s.append("note ").append(program.kernels().size()).append(" kernels: ").append(generated)
+                .append(" generated elementwise loops, ").append(program.kernels().size() - generated).append(" tuned primitives");
+        return s.toString();
+    }
+
+    private void constructor(ClassWriter cw) {
+        MethodVisitor mv = cw.visitMethod(ACC_PUBLIC, "<init>", "(Ljava/util/Map;)V",
+                "(Ljava/util/Map<Ljava/lang/String;Ldev/nnc/runtime/Tensor;>;)V", null);
+        mv.visitCode();
+        Code code = new Code(mv, Map.of(), 2);
+        mv.visitVarInsn(ALOAD, 0);
+        mv.visitVarInsn(ALOAD, 1);
+        mv.visitLdcInsn(signature());
+        code.iconst(prepared.size());
+        mv.visitMethodInsn(INVOKESPECIAL, COMPILED_MODEL, "<init>", "(Ljava/util/Map;Ljava/lang/String;I)V", false);
+        for (var e : prepared.entrySet()) {
+            mv.visitVarInsn(ALOAD, 0);
+            mv.visitFieldInsn(GETFIELD, COMPILED_MODEL, "prepared", "[Ljava/lang/Object;");
+            code.iconst(e.getValue());
+            weight(code, e.getKey() instanceof Kernel.MatMul m ? m.b() : ((Kernel.Conv2d) e.getKey()).weight());
+            code.iconst(0);
+            switch (e.getKey()) {
+                case Kernel.MatMul m -> {
+                    List<Dim> b = m.b().type().shape().dims();
+                    Dim k = m.transB() ? b.get(1) : b.get(0), n = m.transB() ? b.get(0) : b.get(1);
+                    code.dim(m.transB() ? k : n);
+                    code.bool(m.transB());
+                    code.dim(k);
+                    code.dim(n);
+                    code.invokeStatic(KERNELS + "Gemm", "packB", "([FIIZII)" + PACKED_DESC);
+                }
+                case Kernel.Conv2d c -> {
+                    List<Dim> w = c.weight().type().shape().dims();
+                    for (Dim d : w) code.dim(d);
+                    code.iconst(c.groups());
+                    code.invokeStatic(KERNELS + "Conv2d", "packWeights", "([FIIIIII)" + PACKED_DESC);
+                }
+                default -> throw new IllegalStateException("not a prepared kernel: " + e.getKey());
+            }
+            mv.visitInsn(AASTORE);
+        }
+        mv.visitInsn(RETURN);
+        mv.visitMaxs(0, 0);
+        mv.visitEnd();
+    }
+
+    private void weight(Code code, Buf w) {
+        code.mv.visitVarInsn(ALOAD, 0);
+        code.mv.visitFieldInsn(GETFIELD, COMPILED_MODEL, "weights", "[[F");
+        code.iconst(weightIndex.get(w.name()));
+        code.mv.visitInsn(AALOAD);
+    }
+
+    private void load(ClassWriter cw) {
+        MethodVisitor mv = cw.visitMethod(ACC_PUBLIC | ACC_STATIC, "load", "(Ljava/nio/file/Path;)L" + internalName + ";", null, null);
+        mv.visitCode();
+        mv.visitTypeInsn(NEW, internalName);
+        mv.visitInsn(DUP);
+        mv.visitVarInsn(ALOAD, 0);
+        mv.visitMethodInsn(INVOKESTATIC, "dev/nnc/runtime/Safetensors", "read", "(Ljava/nio/file/Path;)Ljava/util/LinkedHashMap;", false);
+        mv.visitMethodInsn(INVOKESPECIAL, internalName, "<init>", "(Ljava/util/Map;)V", false);
+        mv.visitInsn(ARETURN);
+        mv.visitMaxs(0, 0);
+        mv.visitEnd();
+    }
+
+    /** Symbol values copied from an int[] at local {@code array} into fresh locals. */
+    private Map<String, Integer> unpackSymbols(Code code, int array) {
+        Map<String, Integer> locals = new LinkedHashMap<>();
+        for (int i = 0; i < symbols.size(); i++) {
+            int local = code.newLocal();
+            code.mv.visitVarInsn(ALOAD, array);
+            code.iconst(i);
+            code.mv.visitInsn(IALOAD);
+            code.mv.visitVarInsn(ISTORE, local);
+            locals.put(symbols.get(i), local);
+        }
+        return locals;
+    }
+
+    private void arenaSize(ClassWriter cw) {
+        MethodVisitor mv = cw.visitMethod(ACC_PROTECTED, "arenaSize", "([I)I", null, null);
+        mv.visitCode();
+        Code tmp = new Code(mv, Map.of(), 2);
+        Map<String, Integer> locals = unpackSymbols(tmp, 1);
+        new Code(mv, locals, 0).dim(program.arenaSize());
+        mv.visitInsn(IRETURN);
+        mv.visitMaxs(0, 0);
+        mv.visitEnd();
+    }
+
+    private static String arrayDesc(Buf b) { return b.type().dtype().isFloat() ? "[F" : "[J"; }
+
+    private String run0Descriptor() {
+        StringBuilder d = new StringBuilder("(");
+        for (Buf in : program.inputs()) d.append(arrayDesc(in));
+        for (int i = 0; i < program.outputs().size(); i++) d.append("[F");
+        d.append("[F").append("I".repeat(symbols.size())).append(")V");
+        return d.toString();
+    }
+
+    private void execute(ClassWriter cw) {
+        MethodVisitor mv = cw.visitMethod(ACC_PROTECTED, "execute", "([Ljava/lang/Object;[[F[F[I)V", null, null);
+        mv.visitCode();
+        Code code = new Code(mv, Map.of(), 5);
+        mv.visitVarInsn(ALOAD, 0);
+        for (int i = 0; i < program.inputs().size(); i++) {
+            mv.visitVarInsn(ALOAD, 1);
+            code.iconst(i);
+            mv.visitInsn(AALOAD);
+            mv.visitTypeInsn(CHECKCAST, arrayDesc(program.inputs().get(i)));
+        }
+        for (int i = 0; i < program.outputs().size(); i++) {
+            mv.visitVarInsn(ALOAD, 2);
+            code.iconst(i);
+            mv.visitInsn(AALOAD);
+        }
+        mv.visitVarInsn(ALOAD, 3);
+        for (int i = 0; i < symbols.size(); i++) {
+            mv.visitVarInsn(ALOAD, 4);
+            code.iconst(i);
+            mv.visitInsn(IALOAD);
+        }
+        mv.visitMethodInsn(INVOKESPECIAL, internalName, "run0", run0Descriptor(), false);
+        mv.visitInsn(RETURN);
+        mv.visitMaxs(0, 0);
+        mv.visitEnd();
+    }
+
+    private void run0(ClassWriter cw) {
+        MethodVisitor mv = cw.visitMethod(ACC_PRIVATE, "run0", run0Descriptor(), null, null);
+        mv.visitCode();
+        int local = 1;
+        Map<String, Integer> inputLocals = new LinkedHashMap<>(), outputLocals = new LinkedHashMap<>();
+        for (Buf in : program.inputs()) inputLocals.put(in.name(), local++);
+        for (Buf out : program.outputs()) outputLocals.put(out.name(), local++);
+        int arena = local++;
+        Map<String, Integer> symbolLocals = new LinkedHashMap<>();
+        for (String s : symbols) symbolLocals.put(s, local++);
+        Code code = new Code(mv, symbolLocals, local);
+        KernelCalls calls = new KernelCalls(code, internalName, vectorName, inputLocals, outputLocals, weightIndex, prepared, arena);
+        List<Kernel> kernels = program.kernels();
+        for (int i = 0; i < kernels.size(); i++) calls.emit(kernels.get(i), i);
+        mv.visitInsn(RETURN);
+        mv.visitMaxs(0, 0);
+        mv.visitEnd();
+    }
+
+    /** Each symbol must be the only non-constant dim of some input, so the array length determines it. */
+    boolean typedPredictPossible() { return symbols.stream().allMatch(s -> deriving(s) != null); }
+
+    private Buf deriving(String symbol) {
+        for (Buf in : program.inputs()) {
+            List<Dim> dims = in.type().shape().dims();
+            long symbolic = dims.stream().filter(d -> !d.isKnown()).count();
+            if (symbolic == 1 && dims.contains(Dim.sym(symbol))) return in;
+        }
+        return null;
+    }
+
+    private String predictDescriptor(boolean withOutputs) {
+        StringBuilder d = new StringBuilder("(");
+        for (Buf in : program.inputs()) d.append(arrayDesc(in));
+        if (withOutputs) d.append("[F".repeat(program.outputs().size()));
+        return d.append(withOutputs ? ")V" : ")[F").toString();
+    }
+
+    private void predict(ClassWriter cw) {
+        MethodVisitor mv = cw.visitMethod(ACC_PUBLIC, "predict", predictDescriptor(true), null, null);
+        mv.visitCode();
+        int n = program.inputs().size(), m = program.outputs().size();
+        Map<String, Integer> symbolLocals = new LinkedHashMap<>();
+        Code code = new Code(mv, symbolLocals, 1 + n + m);
+        for (String s : symbols) {
+            Buf in = deriving(s);
+            int local = code.newLocal();
+            mv.visitVarInsn(ALOAD, 1 + program.inputs().indexOf(in));
+            mv.visitInsn(ARRAYLENGTH);
+            Dim perItem = Dim.of(1);
+            for (Dim d : in.type().shape().dims()) if (d.isKnown()) perItem = perItem.times(d);
+            code.dim(perItem);
+            mv.visitLdcInsn(in.name());
+            mv.visitLdcInsn(typeText(in));
+            code.invokeStatic(COMPILED_MODEL, "sizeFromLength", "(IILjava/lang/String;Ljava/lang/String;)I");
+            mv.visitVarInsn(ISTORE, local);
+            symbolLocals.put(s, local);
+        }
+        // Inputs with no symbolic dims still need the right length.
+        for (int i = 0; i < n; i++) {
+            Buf in = program.inputs().get(i);
+            mv.visitVarInsn(ALOAD, 1 + i);
+            mv.visitInsn(ARRAYLENGTH);
+            code.dim(in.type().shape().numel());
+            mv.visitLdcInsn("input " + in.name());
+            mv.visitLdcInsn(typeText(in));
+            code.invokeStatic(COMPILED_MODEL, "checkLength", "(IILjava/lang/String;Ljava/lang/String;)V");
+        }
+        for (int i = 0; i < m; i++) {
+            Buf out = program.outputs().get(i);
+            mv.visitVarInsn(ALOAD, 1 + n + i);
+            mv.visitInsn(ARRAYLENGTH);
+            code.dim(out.type().shape().numel());
+            mv.visitLdcInsn(out.name());
+            mv.visitLdcInsn(typeText(out));
+            code.invokeStatic(COMPILED_MODEL, "checkLength", "(IILjava/lang/String;Ljava/lang/String;)V");
+        }
+        mv.visitVarInsn(ALOAD, 0);
+        for (int i = 0; i < n + m; i++) mv.visitVarInsn(ALOAD, 1 + i);
+        mv.visitVarInsn(ALOAD, 0);
+        code.dim(program.arenaSize());
+        mv.visitMethodInsn(INVOKEVIRTUAL, internalName, "arena", "(I)[F", false);
+        for (String s : symbols) mv.visitVarInsn(ILOAD, symbolLocals.get(s));
+        mv.visitMethodInsn(INVOKESPECIAL, internalName, "run0", run0Descriptor(), false);
+        mv.visitInsn(RETURN);
+        mv.visitMaxs(0, 0);
+        mv.visitEnd();
+    }
+
+    /** {@code float[] predict(inputs...)}: allocates the output, then calls the typed predict. */
+    private void allocatingPredict(ClassWriter cw) {
+        MethodVisitor mv = cw.visitMethod(ACC_PUBLIC, "predict", predictDescriptor(false), null, null);
+        mv.visitCode();
+        int n = program.inputs().size();
+        Map<String, Integer> symbolLocals = new LinkedHashMap<>();
+        Code code = new Code(mv, symbolLocals, 1 + n);
+        for (String s : symbols) {
+            Buf in = deriving(s);
+            int local = code.newLocal();
+            mv.visitVarInsn(ALOAD, 1 + program.inputs().indexOf(in));
+            mv.visitInsn(ARRAYLENGTH);
+            Dim perItem = Dim.of(1);
+            for (Dim d : in.type().shape().dims()) if (d.isKnown()) perItem = perItem.times(d);
+            code.dim(perItem);
+            mv.visitLdcInsn(in.name());
+            mv.visitLdcInsn(typeText(in));
+            code.invokeStatic(COMPILED_MODEL, "sizeFromLength", "(IILjava/lang/String;Ljava/lang/String;)I");
+            mv.visitVarInsn(ISTORE, local);
+            symbolLocals.put(s, local);
+        }
+        int result = code.newLocal();
+        code.dim(program.outputs().getFirst().type().shape().numel());
+        mv.visitIntInsn(NEWARRAY, T_FLOAT);
+        mv.visitVarInsn(ASTORE, result);
+        mv.visitVarInsn(ALOAD, 0);
+        for (int i = 0; i < n; i++) mv.visitVarInsn(ALOAD, 1 + i);
+        mv.visitVarInsn(ALOAD, result);
+        mv.visitMethodInsn(INVOKEVIRTUAL, internalName, "predict", predictDescriptor(true), false);
+        mv.visitVarInsn(ALOAD, result);
+        mv.visitInsn(ARETURN);
+        mv.visitMaxs(0, 0);
+        mv.visitEnd();
+    }
+
+    /** Refuses what this backend cannot run, naming it. */
+    static void checkSupported(KernelProgram p) {
+        Set<String> indexInputs = new java.util.HashSet<>();
+        for (Kernel k : p.kernels()) {
+            if (k instanceof Kernel.Gather g) {
+                if (g.indices().space() != dev.nnc.ir.kernel.Space.INPUT) {
+                    throw new UnsupportedByBackend("gather indices computed inside the model (" + typeText(g.indices())
+                            + "): the JVM backend takes integer tensors only as model inputs");
+                }
+                indexInputs.add(g.indices().name());
+            }
+        }
+        for (Kernel k : p.kernels()) {
+            List<Buf> bufs = new ArrayList<>(k.ins());
+            bufs.add(k.out());
+            for (Buf b : bufs) {
+                boolean indices = k instanceof Kernel.Gather g && b == g.indices();
+                if (b.type().dtype() != DType.F32 && !indices) {
+                    throw new UnsupportedByBackend("tensor " + b.name() + " of type " + typeText(b)
+                            + ": the JVM backend computes in f32 only (integer tensors may be model inputs used as indices)");
+                }
+            }
+        }
+        for (Buf in : p.inputs()) {
+            if (in.type().dtype() != DType.F32 && !indexInputs.contains(in.name())) {
+                throw new UnsupportedByBackend("input " + in.name() + " of type " + typeText(in)
+                        + ": the JVM backend takes f32 inputs, and integer inputs only as gather indices");
+            }
+        }
+        for (Buf w : p.weights()) {
+            if (w.type().dtype() != DType.F32) {
+                throw new UnsupportedByBackend("weight " + w.name() + " of type " + typeText(w) + ": the JVM backend needs f32 weights");
+            }
+        }
+    }
+
+    static Shape shapeOf(Buf b) { return b.type().shape(); }
+}

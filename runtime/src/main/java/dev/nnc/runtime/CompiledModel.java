@@ -1,0 +1,143 @@
+package dev.nnc.runtime;
+
+import dev.nnc.runtime.kernels.Parallel;
+import dev.nnc.runtime.kernels.VectorSupport;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The base of every generated model class. It owns what is the same for all models: binding
+ * weights by name, checking inputs, the per-thread scratch arena, and {@link #run}; the
+ * generated subclass supplies the kernel sequence ({@link #execute}) and typed
+ * {@code predict} methods.
+ *
+ * <p>Thread safety: an instance may be used by several threads at once. Weights are read-only
+ * after construction and each calling thread gets its own arena, kept between calls so a
+ * steady-state call allocates nothing.
+ */
+public abstract class CompiledModel implements Model {
+    private final List<TensorSpec> inputs = new ArrayList<>();
+    private final List<TensorSpec> outputs = new ArrayList<>();
+    private final List<ParamSpec> params = new ArrayList<>();
+    private final List<String> symbols = new ArrayList<>();
+    private final List<String> notes = new ArrayList<>();
+    /** Weights in declared order. */
+    protected final float[][] weights;
+    /** Backend-prepared forms of weights (packed GEMM panels), filled by the subclass constructor. */
+    protected final Object[] prepared;
+    private final ThreadLocal<float[]> arenas = ThreadLocal.withInitial(() -> new float[0]);
+
+    /**
+     * @param weightsByName tensors named as the model's parameters (as loaded from safetensors)
+     * @param signature lines {@code in NAME:TYPE}, {@code out NAME:TYPE}, {@code param NAME:TYPE},
+     *     {@code symbol NAME} and {@code note TEXT}, written by the code generator
+     */
+    protected CompiledModel(Map<String, Tensor> weightsByName, String signature, int preparedCount) {
+        for (String line : signature.split("\n")) {
+            int space = line.indexOf(' ');
+            String kind = line.substring(0, space), rest = line.substring(space + 1);
+            switch (kind) {
+                case "in" -> inputs.add(TensorSpec.parse(rest));
+                case "out" -> outputs.add(TensorSpec.parse(rest));
+                case "param" -> {
+                    TensorSpec p = TensorSpec.parse(rest);
+                    params.add(new ParamSpec(p.name(), p.dtype(), p.shape(Map.of())));
+                }
+                case "symbol" -> symbols.add(rest);
+                case "note" -> notes.add(rest);
+                default -> throw new IllegalArgumentException("bad signature line: " + line);
+            }
+        }
+        Map<String, Tensor> bound = WeightBinder.bind(params, weightsByName, "the weights given to " + getClass().getSimpleName());
+        weights = new float[params.size()][];
+        for (int i = 0; i < params.size(); i++) weights[i] = bound.get(params.get(i).name()).floats();
+        prepared = new Object[preparedCount];
+    }
+
+    @Override public List<TensorSpec> inputs() { return List.copyOf(inputs); }
+
+    @Override public List<TensorSpec> outputs() { return List.copyOf(outputs); }
+
+    /** The parameters the model expects, in order. */
+    public List<ParamSpec> parameters() { return List.copyOf(params); }
+
+    @Override
+    public String backendInfo() {
+        StringBuilder s = new StringBuilder("jvm backend: ").append(VectorSupport.describe())
+                .append(", ").append(Parallel.threads()).append(" threads");
+        if (!VectorSupport.available()) s.append("; every kernel runs its scalar path");
+        for (String n : notes) s.append("; ").append(n);
+        return s.toString();
+    }
+
+    /** Runs the kernels. Inputs are float[] (float types) or long[] (integer types), in declared order. */
+    protected abstract void execute(Object[] inputs, float[][] outputs, float[] arena, int[] symbols);
+
+    /** Arena elements needed for these symbol values. */
+    protected abstract int arenaSize(int[] symbols);
+
+    /** This thread's arena, grown when a larger batch needs more. */
+    protected final float[] arena(int size) {
+        float[] a = arenas.get();
+        if (a.length < size) {
+            a = new float[size];
+            arenas.set(a);
+        }
+        return a;
+    }
+
+    /** The batch-like size implied by an input array's length, for typed predict methods. */
+    protected static int sizeFromLength(int length, int perItem, String input, String type) {
+        if (perItem == 0 || length % perItem != 0 || length == 0) {
+            throw new IllegalArgumentException("input '" + input + "': expected " + type + ", a multiple of " + perItem
+                    + " elements, but the array has " + length);
+        }
+        return length / perItem;
+    }
+
+    /** Checks a caller-provided output array's length. */
+    protected static void checkLength(int length, int expected, String output, String type) {
+        if (length != expected) {
+            throw new IllegalArgumentException("output '" + output + "': expected " + type + " = " + expected
+                    + " elements for this batch, but the array has " + length);
+        }
+    }
+
+    @Override
+    public Map<String, Tensor> run(Map<String, Tensor> given) {
+        for (String name : given.keySet()) {
+            if (inputs.stream().noneMatch(s -> s.name().equals(name))) {
+                throw new IllegalArgumentException("unknown input '" + name + "'; the inputs are "
+                        + inputs.stream().map(TensorSpec::name).toList());
+            }
+        }
+        Map<String, Integer> bound = new HashMap<>();
+        Object[] arrays = new Object[inputs.size()];
+        for (int i = 0; i < inputs.size(); i++) {
+            TensorSpec spec = inputs.get(i);
+            Tensor t = given.get(spec.name());
+            if (t == null) throw new IllegalArgumentException("missing input '" + spec.name() + "' (" + spec.typeString() + ")");
+            if (t.dtype() != spec.dtype()) {
+                throw new IllegalArgumentException("input '" + spec.name() + "': expected " + spec.typeString() + " but got " + t);
+            }
+            spec.bind(t.shape(), bound);
+            arrays[i] = spec.dtype().isFloat() ? t.floats() : t.longs();
+        }
+        for (int i = 0; i < inputs.size(); i++) inputs.get(i).bind(given.get(inputs.get(i).name()).shape(), bound);
+        int[] values = new int[symbols.size()];
+        for (int i = 0; i < values.length; i++) values[i] = bound.get(symbols.get(i));
+        Map<String, Tensor> result = new LinkedHashMap<>();
+        float[][] outs = new float[outputs.size()][];
+        for (int i = 0; i < outputs.size(); i++) {
+            int[] shape = outputs.get(i).shape(bound);
+            outs[i] = new float[Math.toIntExact(Arrays.stream(shape).asLongStream().reduce(1, (a, b) -> a * b))];
+            result.put(outputs.get(i).name(), Tensor.ofFloats(outputs.get(i).dtype(), shape, outs[i]));
+        }
+        execute(arrays, outs, arena(arenaSize(values)), values);
+        return result;
+    }
+}
