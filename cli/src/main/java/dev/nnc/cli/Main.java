@@ -22,26 +22,50 @@ import picocli.CommandLine.Parameters;
  */
 @Command(name = "nnc", mixinStandardHelpOptions = true, version = "nnc 0.1.0",
         description = {"Compiles neural-network models written in the .nn language.", "",
-                "  nnc FILE [--emit=ast|ir]     compile and show a stage",
+                "  nnc FILE [-o OUT.jar]        compile to a jar of JVM classes (as nnc build)",
+                "  nnc FILE --emit=STAGE        print a stage: ast, ir, kernel-ir, jvm",
                 "  nnc check FILE               report errors only",
-                "  nnc run FILE --weights W --input X.npy   run a model"},
-        subcommands = {CheckCommand.class, RunCommand.class, CommandLine.HelpCommand.class})
+                "  nnc run FILE --weights W --input X.npy   run a model",
+                "  nnc build FILE -o OUT.jar    write the model classes as a jar"},
+        subcommands = {CheckCommand.class, RunCommand.class, BuildCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Callable<Integer> {
 
     /** What {@code --emit} can show. */
-    enum Emit { ast, ir }
+    enum Emit {
+        AST("ast"), IR("ir"), KERNEL_IR("kernel-ir"), JVM("jvm");
+
+        final String text;
+
+        Emit(String text) { this.text = text; }
+
+        @Override public String toString() { return text; }
+
+        static Emit parse(String s) {
+            for (Emit e : values()) if (e.text.equalsIgnoreCase(s)) return e;
+            throw new CommandLine.TypeConversionException("expected one of ast, ir, kernel-ir, jvm but found '" + s + "'");
+        }
+    }
 
     @Parameters(index = "0", arity = "0..1", paramLabel = "FILE", description = "The .nn file to compile.")
     Path file;
 
-    @Option(names = "--emit", paramLabel = "STAGE", description = "Print a stage: ${COMPLETION-CANDIDATES}.")
+    @Option(names = "--emit", paramLabel = "STAGE", converter = EmitConverter.class,
+            description = "Print a stage instead of writing a jar: ast, ir, kernel-ir or jvm (a bytecode listing).")
     Emit emit;
 
-    @Option(names = {"-o", "--output"}, paramLabel = "OUT", description = "Write the emitted text to OUT instead of standard output.")
+    @Option(names = {"-o", "--output"}, paramLabel = "OUT",
+            description = "Where to write: the jar (default: the model's name .jar), or the emitted text (default: standard output).")
     Path output;
 
     @Mixin
     CompileOptions options;
+
+    @Mixin
+    BackendOptions backend;
+
+    static final class EmitConverter implements CommandLine.ITypeConverter<Emit> {
+        @Override public Emit convert(String value) { return Emit.parse(value); }
+    }
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -52,9 +76,17 @@ public final class Main implements Callable<Integer> {
             spec.commandLine().usage(spec.commandLine().getErr());
             return 1;
         }
-        Emit stage = emit == null ? Emit.ir : emit;
+        if (emit == null) {
+            BuildCommand build = new BuildCommand();
+            build.file = file;
+            build.output = output;
+            build.options = options;
+            build.backend = backend;
+            build.spec = spec;
+            return build.call();
+        }
         String text;
-        if (stage == Emit.ast) {
+        if (emit == Emit.AST) {
             // The AST is shown even when later checks fail; the exit code still reports them.
             Frontend.Result r = options.compileKeepingErrors(file, spec.commandLine().getErr());
             if (r.ast() == null) throw new CompileFailed();
@@ -64,7 +96,14 @@ public final class Main implements Callable<Integer> {
         } else {
             Frontend.Result r = options.compile(file, spec.commandLine().getErr());
             StringBuilder out = new StringBuilder();
-            for (Graph g : options.selectedModels(r)) out.append(IrPrinter.print(g));
+            for (Graph g : options.selectedModels(r)) {
+                out.append(switch (emit) {
+                    case IR -> IrPrinter.print(g);
+                    case KERNEL_IR -> dev.nnc.ir.kernel.KernelPrinter.print(JvmCompilation.lower(g));
+                    case JVM -> BytecodeListing.of(JvmCompilation.compile(g, backend.packageName, backend.strict, spec.commandLine().getErr()));
+                    case AST -> throw new IllegalStateException("handled above");
+                });
+            }
             text = out.toString();
         }
         Output.write(text, output, spec.commandLine().getOut());
@@ -100,6 +139,7 @@ public final class Main implements Callable<Integer> {
             case UserError u -> err.println("error: " + u.getMessage());
             case TensorFormatException t -> err.println("error: " + t.getMessage());
             case InputError i -> err.println("error: " + i.getMessage());
+            case dev.nnc.runtime.InputMismatchException i -> err.println("error: " + i.getMessage());
             default -> {
                 Path report = Reproducer.write(args, ex);
                 err.println("internal compiler error: " + ex);

@@ -102,6 +102,16 @@ public sealed interface Dim {
         }
     }
 
+    /** X*c1 + X*c2 as X*(c1+c2) (a bare X counts as X*1), or null when the terms differ. */
+    private static Dim collectLikeTerms(Dim a, Dim b) {
+        Dim xa = a, xb = b;
+        long ca = 1, cb = 1;
+        if (a instanceof Expr e && e.op() == '*' && e.right() instanceof Known k) { xa = e.left(); ca = k.value(); }
+        if (b instanceof Expr e && e.op() == '*' && e.right() instanceof Known k) { xb = e.left(); cb = k.value(); }
+        if (xa instanceof Known || !xa.equals(xb)) return null;
+        return xa.times(of(ca + cb));
+    }
+
     private static Dim combine(char op, Dim a, Dim b) {
         if (a instanceof Known x && b instanceof Known y) {
             long r;
@@ -125,6 +135,13 @@ public sealed interface Dim {
                 if (bk == 0) return a;
                 if (ak == 0) return b;
                 if (a instanceof Known) return new Expr('+', b, a);
+                // Like terms collect: X*c1 + X*c2 -> X*(c1+c2), also at the end of a sum.
+                Dim sum = collectLikeTerms(a, b);
+                if (sum != null) return sum;
+                if (a instanceof Expr e && e.op() == '+') {
+                    Dim tail = collectLikeTerms(e.right(), b);
+                    if (tail != null) return e.left().plus(tail);
+                }
             }
             case '-' -> {
                 if (bk == 0) return a;

@@ -93,7 +93,7 @@ public abstract class CompiledModel implements Model {
     /** The batch-like size implied by an input array's length, for typed predict methods. */
     protected static int sizeFromLength(int length, int perItem, String input, String type) {
         if (perItem == 0 || length % perItem != 0 || length == 0) {
-            throw new IllegalArgumentException("input '" + input + "': expected " + type + ", a multiple of " + perItem
+            throw new InputMismatchException("input '" + input + "': expected " + type + ", a multiple of " + perItem
                     + " elements, but the array has " + length);
         }
         return length / perItem;
@@ -102,7 +102,7 @@ public abstract class CompiledModel implements Model {
     /** Checks a caller-provided output array's length. */
     protected static void checkLength(int length, int expected, String output, String type) {
         if (length != expected) {
-            throw new IllegalArgumentException("output '" + output + "': expected " + type + " = " + expected
+            throw new InputMismatchException("output '" + output + "': expected " + type + " = " + expected
                     + " elements for this batch, but the array has " + length);
         }
     }
@@ -111,7 +111,7 @@ public abstract class CompiledModel implements Model {
     public Map<String, Tensor> run(Map<String, Tensor> given) {
         for (String name : given.keySet()) {
             if (inputs.stream().noneMatch(s -> s.name().equals(name))) {
-                throw new IllegalArgumentException("unknown input '" + name + "'; the inputs are "
+                throw new InputMismatchException("unknown input '" + name + "'; the inputs are "
                         + inputs.stream().map(TensorSpec::name).toList());
             }
         }
@@ -120,9 +120,9 @@ public abstract class CompiledModel implements Model {
         for (int i = 0; i < inputs.size(); i++) {
             TensorSpec spec = inputs.get(i);
             Tensor t = given.get(spec.name());
-            if (t == null) throw new IllegalArgumentException("missing input '" + spec.name() + "' (" + spec.typeString() + ")");
+            if (t == null) throw new InputMismatchException("missing input '" + spec.name() + "' (" + spec.typeString() + ")");
             if (t.dtype() != spec.dtype()) {
-                throw new IllegalArgumentException("input '" + spec.name() + "': expected " + spec.typeString() + " but got " + t);
+                throw new InputMismatchException("input '" + spec.name() + "': expected " + spec.typeString() + " but got " + t);
             }
             spec.bind(t.shape(), bound);
             arrays[i] = spec.dtype().isFloat() ? t.floats() : t.longs();

@@ -40,7 +40,7 @@ public record TensorSpec(String name, DType dtype, List<String> dims) {
     /** Binds the symbols this spec's plain-symbol dims name from an actual shape; checks the rest. */
     public void bind(int[] actual, Map<String, Integer> symbols) {
         if (actual.length != dims.size()) {
-            throw new IllegalArgumentException(what() + " expected " + typeString() + " but got " + dtype.text()
+            throw new InputMismatchException(what() + " expected " + typeString() + " but got " + dtype.text()
                     + Tensor.shapeString(actual) + " (rank " + actual.length + ", expected " + dims.size() + ")");
         }
         for (int i = 0; i < actual.length; i++) {
@@ -56,7 +56,7 @@ public record TensorSpec(String name, DType dtype, List<String> dims) {
                 continue; // a symbol only another input binds; checked when that input is seen
             }
             if (want != actual[i]) {
-                throw new IllegalArgumentException(what() + " expected " + typeString() + " but got " + dtype.text()
+                throw new InputMismatchException(what() + " expected " + typeString() + " but got " + dtype.text()
                         + Tensor.shapeString(actual) + " (dimension " + i + " is " + d
                         + (DimArithmetic.isNumber(d) ? "" : " = " + want) + ", got " + actual[i] + ")");
             }
