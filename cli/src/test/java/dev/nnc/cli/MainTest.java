@@ -115,8 +115,70 @@ class MainTest {
         assertTrue(r.err().startsWith("error: "), r.err());
     }
 
+    @Test
+    void buildWritesAJarThatAPlainJavaProgramUses(@TempDir Path dir) throws Exception {
+        Path jar = dir.resolve("mlp.jar");
+        Run r = nnc("build", EXAMPLES.resolve("mlp.nn").toString(), "-o", jar.toString());
+        assertEquals(0, r.code(), r.err());
+        Path runtime = dir.resolve("nnc-runtime.jar");
+        assertTrue(Files.isRegularFile(runtime), "runtime jar beside the model jar");
+        Path src = dir.resolve("App.java");
+        Files.writeString(src, """
+                import java.nio.file.Path;
+                public class App {
+                    public static void main(String[] args) {
+                        Mlp model = Mlp.load(Path.of(args[0]));
+                        float[] x = new float[2 * 100];
+                        for (int i = 0; i < x.length; i++) x[i] = (i % 7) / 7f;
+                        float[] y = model.predict(x);
+                        System.out.println(y.length + " " + y[0] + " " + y[1]);
+                    }
+                }
+                """);
+        String cp = jar + java.io.File.pathSeparator + runtime;
+        int javac = javax.tools.ToolProvider.getSystemJavaCompiler().run(null, null, null, "-cp", cp, "-d", dir.toString(), src.toString());
+        assertEquals(0, javac, "javac of an app using the generated class");
+        Path javaExe = Path.of(System.getProperty("java.home"), "bin", "java");
+        Process p = new ProcessBuilder(javaExe.toString(), "--add-modules", "jdk.incubator.vector", "-cp",
+                dir + java.io.File.pathSeparator + cp, "App", EXAMPLES.resolve("fixtures/mlp/weights.safetensors").toString())
+                .redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        assertEquals(0, p.waitFor(), out);
+        // The same input through the reference interpreter.
+        float[] x = new float[200];
+        for (int i = 0; i < x.length; i++) x[i] = (i % 7) / 7f;
+        var g = new dev.nnc.frontend.Frontend().compile(EXAMPLES.resolve("mlp.nn")).models().get("Mlp");
+        var w = dev.nnc.runtime.WeightBinder.bind(g.paramSpecs(),
+                dev.nnc.runtime.Safetensors.read(EXAMPLES.resolve("fixtures/mlp/weights.safetensors")), "mlp");
+        Tensor want = dev.nnc.ir.interp.Interpreter.run(g, java.util.Map.of("x", Tensor.ofFloats(dev.nnc.runtime.DType.F32,
+                new int[] {2, 100}, x)), w).get("output");
+        String line = out.lines().filter(l -> l.startsWith("2 ")).findFirst().orElseThrow(() -> new AssertionError(out));
+        String[] parts = line.split(" ");
+        assertEquals(want.getDouble(0), Double.parseDouble(parts[1]), 1e-5);
+        assertEquals(want.getDouble(1), Double.parseDouble(parts[2]), 1e-5);
+    }
+
+    @Test
+    void emitsKernelIrAndABytecodeListing() {
+        Run k = nnc(EXAMPLES.resolve("mlp.nn").toString(), "--emit=kernel-ir");
+        assertEquals(0, k.code(), k.err());
+        assertTrue(k.out().contains("matmul(in:x : f32[B,100], w:fc1.weight"), k.out());
+        Run j = nnc(EXAMPLES.resolve("mlp.nn").toString(), "--emit=jvm");
+        assertEquals(0, j.code(), j.err());
+        assertTrue(j.out().contains("INVOKESTATIC dev/nnc/runtime/kernels/Gemm.matmul"), j.out());
+        assertTrue(j.out().contains("jdk/incubator/vector/FloatVector.fromArray"), j.out());
+    }
+
+    @Test
+    void interpreterBackendStillAvailable() {
+        Run r = nnc("run", EXAMPLES.resolve("mlp.nn").toString(), "--backend=interp", "-w", EXAMPLES + "/fixtures/mlp/weights.safetensors",
+                "-i", EXAMPLES + "/fixtures/mlp/x.npy");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("reference interpreter"), r.out());
+    }
+
     @ParameterizedTest
-    @ValueSource(strings = {"", "check", "run", "help"})
+    @ValueSource(strings = {"", "check", "run", "build", "help"})
     void everyCommandHasHelp(String command) {
         Run r = command.isEmpty() ? nnc("--help") : nnc(command, "--help");
         assertEquals(0, r.code(), r.err());
