@@ -1,0 +1,69 @@
+package dev.nnc.runtime.kernels;
+
+import java.util.Objects;
+
+/**
+ * Layer normalization over the last dimension, as {@code torch.nn.functional.layer_norm} with a
+ * normalized shape of {@code [cols]}: per row, {@code out = (x - mean) / sqrt(var + eps) * gamma + beta}
+ * with the biased variance.
+ *
+ * <p>Statistics are computed stably: the scalar path makes two passes in double; the vector path
+ * takes a rough float mean, then sums {@code d = x - mean} and {@code d * d} (short float runs per
+ * lane, flushed to double) and corrects the mean by {@code sum(d) / cols}. Rows whose values share
+ * a large offset (100 ± 1) therefore lose nothing to cancellation.
+ *
+ * <p>{@code gamma} or {@code beta} may be null (no scale, no shift); both are read from their
+ * offsets for {@code cols} elements. {@code out} may be {@code x} at the same offset.
+ */
+public final class LayerNorm {
+    /** Below this many elements a call stays on the calling thread. */
+    static final int PARALLEL_MIN = 1 << 16;
+
+    private static final boolean VECTOR = VectorSupport.available();
+
+    private LayerNorm() {}
+
+    /** Normalizes each of {@code rows} rows of {@code cols} elements. */
+    public static void layerNorm(float[] x, int xOff, float[] gamma, int gOff, float[] beta, int bOff, float[] out, int outOff,
+            int rows, int cols, float eps) {
+        layerNorm(x, xOff, gamma, gOff, beta, bOff, out, outOff, rows, cols, eps, VECTOR);
+    }
+
+    /** As the public method, with the vector or the scalar path chosen by the caller (tests). */
+    static void layerNorm(float[] x, int xOff, float[] gamma, int gOff, float[] beta, int bOff, float[] out, int outOff,
+            int rows, int cols, float eps, boolean vector) {
+        if (rows < 0 || cols < 0) {
+            throw new IllegalArgumentException("negative extent: rows=" + rows + " cols=" + cols);
+        }
+        long total = (long) rows * cols;
+        if (total > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("tensor too large: " + total + " elements");
+        }
+        Objects.checkFromIndexSize(xOff, (int) total, x.length);
+        Objects.checkFromIndexSize(outOff, (int) total, out.length);
+        if (gamma != null) {
+            Objects.checkFromIndexSize(gOff, cols, gamma.length);
+        }
+        if (beta != null) {
+            Objects.checkFromIndexSize(bOff, cols, beta.length);
+        }
+        if (total == 0) {
+            return;
+        }
+        if (total >= PARALLEL_MIN && Parallel.threads() > 1) {
+            int grain = Math.max(1, (PARALLEL_MIN / 4) / cols);
+            Parallel.forBlocks(rows, grain, (from, to) -> rows(x, xOff, gamma, gOff, beta, bOff, out, outOff, from, to, cols, eps, vector));
+        } else {
+            rows(x, xOff, gamma, gOff, beta, bOff, out, outOff, 0, rows, cols, eps, vector);
+        }
+    }
+
+    private static void rows(float[] x, int xOff, float[] gamma, int gOff, float[] beta, int bOff, float[] out, int outOff,
+            int from, int to, int cols, float eps, boolean vector) {
+        if (vector) {
+            LayerNormVector.rows(x, xOff, gamma, gOff, beta, bOff, out, outOff, from, to, cols, eps);
+        } else {
+            LayerNormScalar.rows(x, xOff, gamma, gOff, beta, bOff, out, outOff, from, to, cols, eps);
+        }
+    }
+}

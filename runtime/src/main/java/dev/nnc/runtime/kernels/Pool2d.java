@@ -1,0 +1,110 @@
+package dev.nnc.runtime.kernels;
+
+import java.util.Objects;
+
+/**
+ * 2-D max and average pooling over NCHW planes, as {@code torch.nn.functional.max_pool2d} /
+ * {@code avg_pool2d} (dilation 1), with separate top/left/bottom/right padding.
+ *
+ * <p>The caller chooses {@code outH}/{@code outW} (floor or ceil mode); output {@code (oh, ow)}
+ * covers input rows {@code oh * strideH - padTop ...} plus {@code kernelH - 1}, clipped to the
+ * input, and likewise for columns. Padding never wins a max (it is -inf); a max propagates NaN.
+ * For the average, with {@code countIncludePad} the divisor is the window clipped to the padded
+ * bounds ({@code h + padBottom}, {@code w + padRight}), otherwise the number of input elements in
+ * the window. A window with no input element gives -inf (max) or 0 (average); PyTorch's own
+ * limits ({@code pad <= kernel / 2}) never produce one.
+ *
+ * <p>Work is split over output rows of all {@code batch * channels} planes. The vector path is
+ * separable: a vectorized column reduction over the window's rows, then the row reduction
+ * (vector lanes too, gathered with the stride when {@code strideW > 1}). {@code out} must not
+ * overlap {@code x}.
+ */
+public final class Pool2d {
+    /** Below this many output-window elements a call stays on the calling thread. */
+    static final int PARALLEL_MIN = 1 << 16;
+
+    private static final boolean VECTOR = VectorSupport.available();
+
+    private Pool2d() {}
+
+    /** Max pooling; padding is -inf. */
+    public static void maxPool(float[] x, int xOff, int batch, int channels, int h, int w, int kernelH, int kernelW,
+            int strideH, int strideW, int padTop, int padLeft, int padBottom, int padRight,
+            float[] out, int outOff, int outH, int outW) {
+        pool(false, false, x, xOff, batch, channels, h, w, kernelH, kernelW, strideH, strideW, padTop, padLeft, padBottom,
+                padRight, out, outOff, outH, outW, VECTOR);
+    }
+
+    /** Average pooling with PyTorch's {@code count_include_pad} divisor rule. */
+    public static void avgPool(float[] x, int xOff, int batch, int channels, int h, int w, int kernelH, int kernelW,
+            int strideH, int strideW, int padTop, int padLeft, int padBottom, int padRight, boolean countIncludePad,
+            float[] out, int outOff, int outH, int outW) {
+        pool(true, countIncludePad, x, xOff, batch, channels, h, w, kernelH, kernelW, strideH, strideW, padTop, padLeft,
+                padBottom, padRight, out, outOff, outH, outW, VECTOR);
+    }
+
+    /** Both pools, with the vector or the scalar path chosen by the caller (tests). */
+    static void pool(boolean avg, boolean countIncludePad, float[] x, int xOff, int batch, int channels, int h, int w,
+            int kernelH, int kernelW, int strideH, int strideW, int padTop, int padLeft, int padBottom, int padRight,
+            float[] out, int outOff, int outH, int outW, boolean vector) {
+        if (batch < 0 || channels < 0 || h < 0 || w < 0 || outH < 0 || outW < 0) {
+            throw new IllegalArgumentException("negative extent: batch=" + batch + " channels=" + channels + " h=" + h
+                    + " w=" + w + " outH=" + outH + " outW=" + outW);
+        }
+        if (kernelH < 1 || kernelW < 1 || strideH < 1 || strideW < 1) {
+            throw new IllegalArgumentException("kernel and stride must be >= 1: kernel=" + kernelH + "x" + kernelW
+                    + " stride=" + strideH + "x" + strideW);
+        }
+        if (padTop < 0 || padLeft < 0 || padBottom < 0 || padRight < 0) {
+            throw new IllegalArgumentException("negative padding: " + padTop + "," + padLeft + "," + padBottom + "," + padRight);
+        }
+        long planes = (long) batch * channels;
+        long inTotal = planes * h * w;
+        long outTotal = planes * outH * outW;
+        if (inTotal > Integer.MAX_VALUE || outTotal > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("tensor too large");
+        }
+        Objects.checkFromIndexSize(xOff, (int) inTotal, x.length);
+        Objects.checkFromIndexSize(outOff, (int) outTotal, out.length);
+        if (outTotal == 0) {
+            return;
+        }
+        int rows = (int) (planes * outH);
+        long work = outTotal * kernelH * kernelW;
+        if (work >= PARALLEL_MIN && Parallel.threads() > 1) {
+            int grain = (int) Math.max(1, (PARALLEL_MIN / 4) / ((long) outW * kernelH * kernelW));
+            Parallel.forBlocks(rows, grain, (from, to) -> rows(x, xOff, out, outOff, from, to, h, w, kernelH, kernelW, strideH,
+                    strideW, padTop, padLeft, padBottom, padRight, outH, outW, avg, countIncludePad, vector));
+        } else {
+            rows(x, xOff, out, outOff, 0, rows, h, w, kernelH, kernelW, strideH, strideW, padTop, padLeft, padBottom, padRight,
+                    outH, outW, avg, countIncludePad, vector);
+        }
+    }
+
+    /** Output rows {@code [from, to)} counted over all planes: row t is plane {@code t / outH}, row {@code t % outH}. */
+    private static void rows(float[] x, int xOff, float[] out, int outOff, int from, int to, int h, int w, int kernelH,
+            int kernelW, int strideH, int strideW, int padTop, int padLeft, int padBottom, int padRight, int outH, int outW,
+            boolean avg, boolean countIncludePad, boolean vector) {
+        if (vector) {
+            Pool2dVector.rows(x, xOff, out, outOff, from, to, h, w, kernelH, kernelW, strideH, strideW, padTop, padLeft,
+                    padBottom, padRight, outH, outW, avg, countIncludePad);
+        } else {
+            Pool2dScalar.rows(x, xOff, out, outOff, from, to, h, w, kernelH, kernelW, strideH, strideW, padTop, padLeft,
+                    padBottom, padRight, outH, outW, avg, countIncludePad);
+        }
+    }
+
+    /**
+     * The average divisor along one axis for a window starting (unclipped) at {@code start}:
+     * the window clipped to the padded extent {@code [-padLow, size + padHigh)} when padding
+     * counts, else to the input {@code [0, size)}.
+     */
+    static int divisorPart(int start, int kernel, int size, int padHigh, boolean countIncludePad) {
+        int end = Math.min(start + kernel, size + padHigh);
+        if (!countIncludePad) {
+            end = Math.min(end, size);
+            start = Math.max(start, 0);
+        }
+        return Math.max(0, end - start);
+    }
+}
