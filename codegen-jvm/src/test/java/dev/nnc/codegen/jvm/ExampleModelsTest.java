@@ -48,7 +48,7 @@ class ExampleModelsTest {
         Graph g = compile(model);
         Map<String, Tensor> w = weights(model, g);
         Tensor x = Npy.read(EXAMPLES.resolve("fixtures").resolve(model).resolve(input + ".npy"));
-        JvmBackend.Result compiled = JvmBackend.compile(Lowering.lower(g), JvmBackend.className(g.name()));
+        JvmBackend.Result compiled = JvmBackend.compile(verified(Lowering.lower(g)), JvmBackend.className(g.name()));
         CompiledModel m = ModelLoader.instantiate(compiled, w);
         Tensor actual = m.run(Map.of(input, x)).get("output");
         Tensor reference = Interpreter.run(g, Map.of(input, x), WeightBinder.bind(g.paramSpecs(), w, model)).get("output");
@@ -64,5 +64,11 @@ class ExampleModelsTest {
             int index = i;
             assertTrue(Math.abs(e - a) <= 1e-4 * Math.abs(e) + 1e-5, () -> "element " + index + ": expected " + e + " got " + a);
         }
+    }
+
+    /** The verifier runs on every lowered program. */
+    static dev.nnc.ir.kernel.KernelProgram verified(dev.nnc.ir.kernel.KernelProgram p) {
+        dev.nnc.ir.kernel.KernelVerifier.verify(p);
+        return p;
     }
 }

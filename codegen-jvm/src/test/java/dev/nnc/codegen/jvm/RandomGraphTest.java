@@ -56,7 +56,7 @@ class RandomGraphTest {
         }
         String text = IrPrinter.print(g);
         Tensor expected = Interpreter.run(g, inputs, weights).get("output");
-        CompiledModel model = ModelLoader.instantiate(JvmBackend.compile(Lowering.lower(g), "R" + seed), weights);
+        CompiledModel model = ModelLoader.instantiate(JvmBackend.compile(verified(Lowering.lower(g)), "R" + seed), weights);
         Tensor actual = model.run(inputs).get("output");
         assertArrayEquals(expected.shape(), actual.shape(), () -> "shape, graph:\n" + text);
         for (int i = 0; i < expected.size(); i++) {
@@ -184,5 +184,11 @@ class RandomGraphTest {
             Value var = b.add(Op.ADD, b.add(Op.ABS, param(c)), b.constant(0.5, DType.F32));
             return b.add(Op.BATCH_NORM, List.of(v, param(c), param(c), param(c), var), Attrs.of("eps", 1e-5));
         }
+    }
+
+    /** The verifier runs on every lowered program. */
+    static dev.nnc.ir.kernel.KernelProgram verified(dev.nnc.ir.kernel.KernelProgram p) {
+        dev.nnc.ir.kernel.KernelVerifier.verify(p);
+        return p;
     }
 }
