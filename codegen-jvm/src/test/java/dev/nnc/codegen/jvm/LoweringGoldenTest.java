@@ -11,8 +11,9 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
 /**
- * The lowering of mnist_cnn.nn, as text: transposed dense weights fold into the matmul flag,
- * flatten is a view, every other value gets its own arena slot, the softmax writes the output.
+ * The lowering of mnist_cnn.nn, as text: relu folds into each conv's epilogue, transposed
+ * dense weights into the matmul flag and the bias add into the matmul, flatten is a view, the
+ * softmax writes the output.
  * Regenerate with {@code ./nnc examples/mnist_cnn.nn --emit=kernel-ir} after an intended change.
  */
 class LoweringGoldenTest {

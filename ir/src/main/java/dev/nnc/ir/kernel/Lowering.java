@@ -23,8 +23,11 @@ import java.util.Set;
  * become views of their input's storage; scalar constants are folded into the elementwise
  * expressions that use them; a transpose of the last two dims feeding a matmul becomes the
  * matmul's transposed-operand flag instead of a copy; batch norm becomes one elementwise
- * kernel. Graph outputs are written in place by the kernel that computes them. Every other
- * intermediate gets its own arena slot, in order (memory planning is the optimizer's job).
+ * kernel. A matmul's or convolution's epilogue absorbs what the tuned primitives apply for
+ * free: a following bias add of a [N] vector (matmul) and a following relu, when the
+ * intermediate has no other use. Graph outputs are written in place by the kernel that
+ * computes them. Every other intermediate gets its own arena slot, in order (general fusion
+ * and memory planning are the optimizer's job).
  */
 public final class Lowering {
     private final Graph graph;
@@ -33,6 +36,8 @@ public final class Lowering {
     private final Map<Integer, List<Node>> users = new HashMap<>();
     private final Map<Integer, String> outputNames = new HashMap<>();
     private final Set<Integer> foldedTransposes = new HashSet<>();
+    /** Nodes whose work an earlier matmul/conv epilogue already did. */
+    private final Set<Integer> absorbed = new HashSet<>();
     private final List<Kernel> kernels = new ArrayList<>();
     private final List<Buf> inputs = new ArrayList<>();
     private final List<Buf> weights = new ArrayList<>();
@@ -84,6 +89,8 @@ public final class Lowering {
     }
 
     private void lower(Node n) {
+        // Done by an earlier kernel's epilogue, which already wrote this node's value.
+        if (absorbed.contains(n.result().id())) return;
         Attrs a = n.attrs();
         switch (n.op()) {
             case INPUT -> {
@@ -125,9 +132,7 @@ public final class Lowering {
             case MAXIMUM -> binary(n, BinaryFn.MAX);
             case MINIMUM -> binary(n, BinaryFn.MIN);
             case MATMUL -> matmul(n);
-            case CONV2D -> emit(new Kernel.Conv2d(fresh(n), bufOf(n.operand(0)), bufOf(n.operand(1)),
-                    n.operands().size() > 2 ? bufOf(n.operand(2)) : null, ints(a, "stride"), ints(a, "padding"),
-                    ints(a, "dilation"), a.getAxis("groups"), false));
+            case CONV2D -> conv2d(n);
             case MAX_POOL2D -> emit(new Kernel.Pool2d(fresh(n), bufOf(n.operand(0)), Kernel.PoolKind.MAX,
                     ints(a, "kernel"), ints(a, "stride"), ints(a, "padding"), false));
             case AVG_POOL2D -> emit(new Kernel.Pool2d(fresh(n), bufOf(n.operand(0)), Kernel.PoolKind.AVG,
@@ -184,8 +189,53 @@ public final class Lowering {
         boolean transA = foldedTransposes.contains(a.id()), transB = foldedTransposes.contains(b.id());
         Buf bufA = transA ? bufOf(producer(a).operand(0)) : bufOf(a);
         Buf bufB = transB ? bufOf(producer(b).operand(0)) : bufOf(b);
-        emit(new Kernel.MatMul(fresh(n), bufA, bufB, null, transA, transB, false));
+        Node last = n;
+        Buf bias = null;
+        Node add = soleUser(last, Op.ADD);
+        if (add != null) {
+            Value other = add.operand(0).id() == last.result().id() ? add.operand(1) : add.operand(0);
+            boolean vector = other.type().rank() == 1 && other.type().shape().dim(0).equals(n.type().shape().dim(-1))
+                    && add.type().equals(n.type());
+            if (vector && bufs.containsKey(other.id())) {
+                bias = bufOf(other);
+                last = absorb(add, n);
+            }
+        }
+        boolean relu = false;
+        Node r = soleUser(last, Op.RELU);
+        if (r != null) {
+            relu = true;
+            last = absorb(r, n);
+        }
+        emit(new Kernel.MatMul(fresh(last), bufA, bufB, bias, transA, transB, relu));
     }
+
+    private void conv2d(Node n) {
+        Attrs a = n.attrs();
+        Node last = n;
+        boolean relu = false;
+        Node r = soleUser(n, Op.RELU);
+        if (r != null) {
+            relu = true;
+            last = absorb(r, n);
+        }
+        emit(new Kernel.Conv2d(fresh(last), bufOf(n.operand(0)), bufOf(n.operand(1)),
+                n.operands().size() > 2 ? bufOf(n.operand(2)) : null, ints(a, "stride"), ints(a, "padding"),
+                ints(a, "dilation"), a.getAxis("groups"), relu));
+    }
+
+    /** The node's only user, if it has exactly one, of that op, and the node is not a model output. */
+    private Node soleUser(Node n, Op op) {
+        List<Node> uses = users.getOrDefault(n.result().id(), List.of());
+        if (uses.size() != 1 || uses.getFirst().op() != op || outputNames.containsKey(n.result().id())) return null;
+        return uses.getFirst();
+    }
+
+    private Node absorb(Node follower, Node kernelNode) {
+        absorbed.add(follower.result().id());
+        return follower;
+    }
+
 
     /** (x - mean) * rsqrt(var + eps) * gamma + beta, with the [C] vectors viewed as [C, 1, ...] to broadcast over NCHW. */
     private void batchNorm(Node n) {

@@ -85,12 +85,34 @@ public final class Pool2d {
     private static void rows(float[] x, int xOff, float[] out, int outOff, int from, int to, int h, int w, int kernelH,
             int kernelW, int strideH, int strideW, int padTop, int padLeft, int padBottom, int padRight, int outH, int outW,
             boolean avg, boolean countIncludePad, boolean vector) {
+        if (kernelH == 2 && kernelW == 2 && strideH == 2 && strideW == 2 && padTop == 0 && padLeft == 0
+                && padBottom == 0 && padRight == 0 && 2 * outH <= h && 2 * outW <= w) {
+            // The CNNs' 2x2/2 pooling: every window is whole, so a tight loop beats the general
+            // clipping path, which for rows narrower than a vector never reaches its vector loop.
+            halves(x, xOff, out, outOff, from, to, h, w, outH, outW, avg);
+            return;
+        }
         if (vector) {
             Pool2dVector.rows(x, xOff, out, outOff, from, to, h, w, kernelH, kernelW, strideH, strideW, padTop, padLeft,
                     padBottom, padRight, outH, outW, avg, countIncludePad);
         } else {
             Pool2dScalar.rows(x, xOff, out, outOff, from, to, h, w, kernelH, kernelW, strideH, strideW, padTop, padLeft,
                     padBottom, padRight, outH, outW, avg, countIncludePad);
+        }
+    }
+
+    /** 2x2 windows with stride 2 and no padding, max or mean, output rows [from, to). */
+    private static void halves(float[] x, int xOff, float[] out, int outOff, int from, int to, int h, int w, int outH,
+            int outW, boolean avg) {
+        for (int t = from; t < to; t++) {
+            int plane = t / outH, oh = t % outH;
+            int r0 = xOff + (plane * h + 2 * oh) * w;
+            int o = outOff + t * outW;
+            for (int ow = 0; ow < outW; ow++) {
+                int i = r0 + 2 * ow;
+                float a = x[i], b = x[i + 1], c = x[i + w], d = x[i + w + 1];
+                out[o + ow] = avg ? (a + b + c + d) * 0.25f : Math.max(Math.max(a, b), Math.max(c, d));
+            }
         }
     }
 
