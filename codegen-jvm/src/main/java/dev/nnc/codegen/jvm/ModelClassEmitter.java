@@ -4,7 +4,6 @@ import static dev.nnc.codegen.jvm.Names.*;
 import static org.objectweb.asm.Opcodes.*;
 
 import dev.nnc.ir.Dim;
-import dev.nnc.ir.Shape;
 import dev.nnc.ir.kernel.Buf;
 import dev.nnc.ir.kernel.Kernel;
 import dev.nnc.ir.kernel.KernelProgram;
@@ -320,19 +319,9 @@ final class ModelClassEmitter {
         return null;
     }
 
-    private String predictDescriptor(boolean withOutputs) {
-        StringBuilder d = new StringBuilder("(");
-        for (Buf in : program.inputs()) d.append(arrayDesc(in));
-        if (withOutputs) d.append("[F".repeat(program.outputs().size()));
-        return d.append(withOutputs ? ")V" : ")[F").toString();
-    }
-
-    private void predict(ClassWriter cw) {
-        MethodVisitor mv = cw.visitMethod(ACC_PUBLIC, "predict", predictDescriptor(true), null, null);
-        mv.visitCode();
-        int n = program.inputs().size(), m = program.outputs().size();
-        Map<String, Integer> symbolLocals = new LinkedHashMap<>();
-        Code code = new Code(mv, symbolLocals, 1 + n + m);
+    /** Reads each symbol off its input array's length (input arrays are locals 1..n) into a new local. */
+    private void symbolsFromLengths(Code code, Map<String, Integer> symbolLocals) {
+        MethodVisitor mv = code.mv;
         for (String s : symbols) {
             Buf in = deriving(s);
             int local = code.newLocal();
@@ -347,6 +336,22 @@ final class ModelClassEmitter {
             mv.visitVarInsn(ISTORE, local);
             symbolLocals.put(s, local);
         }
+    }
+
+    private String predictDescriptor(boolean withOutputs) {
+        StringBuilder d = new StringBuilder("(");
+        for (Buf in : program.inputs()) d.append(arrayDesc(in));
+        if (withOutputs) d.append("[F".repeat(program.outputs().size()));
+        return d.append(withOutputs ? ")V" : ")[F").toString();
+    }
+
+    private void predict(ClassWriter cw) {
+        MethodVisitor mv = cw.visitMethod(ACC_PUBLIC, "predict", predictDescriptor(true), null, null);
+        mv.visitCode();
+        int n = program.inputs().size(), m = program.outputs().size();
+        Map<String, Integer> symbolLocals = new LinkedHashMap<>();
+        Code code = new Code(mv, symbolLocals, 1 + n + m);
+        symbolsFromLengths(code, symbolLocals);
         // Inputs with no symbolic dims still need the right length.
         for (int i = 0; i < n; i++) {
             Buf in = program.inputs().get(i);
@@ -385,20 +390,7 @@ final class ModelClassEmitter {
         int n = program.inputs().size();
         Map<String, Integer> symbolLocals = new LinkedHashMap<>();
         Code code = new Code(mv, symbolLocals, 1 + n);
-        for (String s : symbols) {
-            Buf in = deriving(s);
-            int local = code.newLocal();
-            mv.visitVarInsn(ALOAD, 1 + program.inputs().indexOf(in));
-            mv.visitInsn(ARRAYLENGTH);
-            Dim perItem = Dim.of(1);
-            for (Dim d : in.type().shape().dims()) if (d.isKnown()) perItem = perItem.times(d);
-            code.dim(perItem);
-            mv.visitLdcInsn(in.name());
-            mv.visitLdcInsn(typeText(in));
-            code.invokeStatic(COMPILED_MODEL, "sizeFromLength", "(IILjava/lang/String;Ljava/lang/String;)I");
-            mv.visitVarInsn(ISTORE, local);
-            symbolLocals.put(s, local);
-        }
+        symbolsFromLengths(code, symbolLocals);
         int result = code.newLocal();
         code.dim(program.outputs().getFirst().type().shape().numel());
         mv.visitIntInsn(NEWARRAY, T_FLOAT);
@@ -448,6 +440,4 @@ final class ModelClassEmitter {
             }
         }
     }
-
-    static Shape shapeOf(Buf b) { return b.type().shape(); }
 }
