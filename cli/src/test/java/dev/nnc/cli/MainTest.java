@@ -158,6 +158,30 @@ class MainTest {
         assertEquals(want.getDouble(1), Double.parseDouble(parts[2]), 1e-5);
     }
 
+    /** nnc in a child JVM started without --add-modules jdk.incubator.vector. */
+    static Run withoutVectorApi(String... args) throws Exception {
+        java.util.List<String> command = new java.util.ArrayList<>(java.util.List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp", System.getProperty("java.class.path"),
+                "dev.nnc.cli.Main"));
+        command.addAll(java.util.List.of(args));
+        Process p = new ProcessBuilder(command).start();
+        String out = new String(p.getInputStream().readAllBytes()), err = new String(p.getErrorStream().readAllBytes());
+        return new Run(p.waitFor(), out, err);
+    }
+
+    @Test
+    void withoutTheVectorApiItWarnsRunsScalarAndStrictRefuses(@TempDir Path dir) throws Exception {
+        Run warned = withoutVectorApi("run", EXAMPLES.resolve("mlp.nn").toString(), "-w", EXAMPLES + "/fixtures/mlp/weights.safetensors",
+                "-i", EXAMPLES + "/fixtures/mlp/x.npy");
+        assertEquals(0, warned.code(), warned.err());
+        assertTrue(warned.err().contains("warning: the Vector API is not available"), warned.err());
+        assertTrue(warned.out().contains("every kernel runs its scalar path"), warned.out());
+        assertTrue(warned.out().contains("0.506422"), warned.out());
+        Run strict = withoutVectorApi("build", EXAMPLES.resolve("mlp.nn").toString(), "-o", dir.resolve("m.jar").toString(), "--strict");
+        assertEquals(1, strict.code(), strict.err());
+        assertTrue(strict.err().contains("--strict makes this an error"), strict.err());
+    }
+
     @Test
     void emitsKernelIrAndABytecodeListing() {
         Run k = nnc(EXAMPLES.resolve("mlp.nn").toString(), "--emit=kernel-ir");
