@@ -44,6 +44,7 @@ final class BuildCommand implements Callable<Integer> {
         List<JvmBackend.Result> compiled = new ArrayList<>();
         for (Graph g : models) compiled.add(JvmCompilation.compile(g, backend.packageName, backend.strict, spec.commandLine().getErr()));
         JarOutput.write(jar, compiled);
+        for (JvmBackend.Result c : compiled) for (String note : c.notes()) spec.commandLine().getErr().println("note: " + note);
         spec.commandLine().getOut().println("wrote " + jar + " (" + String.join(", ",
                 compiled.stream().map(JvmBackend.Result::className).toList()) + ") and " + JarOutput.RUNTIME_JAR + " beside it");
         spec.commandLine().getOut().flush();

@@ -32,7 +32,7 @@ final class Reproducer {
     static Path write(String[] args, Throwable bug) {
         String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
         Path dir = Path.of(System.getProperty("nnc.reproducer.dir", "."));
-        Path file = dir.resolve("nnc-reproducer-" + stamp + ".txt").toAbsolutePath();
+        Path file = dir.resolve("nnc-reproducer-" + stamp + ".txt").toAbsolutePath().normalize();
         StringBuilder out = new StringBuilder();
         out.append("nnc internal error report\n\ncommand: nnc ").append(String.join(" ", args)).append('\n');
         out.append("stage reached: ").append(stage).append("\n\n");

@@ -93,6 +93,19 @@ class MainTest {
     }
 
     @Test
+    void tokenIdsOutOfTheVocabularyAreAUserErrorOnEveryBackend(@TempDir Path dir) throws Exception {
+        Path model = dir.resolve("tok.nn");
+        Files.writeString(model, "import std.nn.*\nmodel Tok(ids: i64[B, S]) -> f32[B, S, 8] {\n    ids |> emb: embedding(100, 8)\n}\n");
+        Path ids = dir.resolve("ids.npy");
+        Npy.write(ids, Tensor.ofLongs(dev.nnc.runtime.DType.I64, new int[] {1, 3}, new long[] {1, 2, 300}));
+        for (String backend : new String[] {"jvm", "interp"}) {
+            Run r = nnc("run", model.toString(), "-i", ids.toString(), "--backend=" + backend);
+            assertEquals(1, r.code(), backend + ": " + r.err());
+            assertTrue(r.err().contains("300") && r.err().startsWith("warning") && r.err().contains("error:"), r.err());
+        }
+    }
+
+    @Test
     void mismatchedWeightsNameEveryProblem() {
         Run r = nnc("run", EXAMPLES.resolve("mnist_cnn.nn").toString(), "-w", EXAMPLES + "/fixtures/cifar_cnn/weights.safetensors",
                 "-i", FASHION + "/images.npy");

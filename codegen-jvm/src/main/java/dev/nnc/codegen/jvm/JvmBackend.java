@@ -20,8 +20,9 @@ public final class JvmBackend {
      * @param className binary name of the model class, e.g. {@code MnistCnn} or {@code com.acme.MnistCnn}
      * @param classes class files by binary name (the model class and its vector companion)
      * @param warnings what the user should know: scalar paths the model will take
+     * @param notes facts about the generated API worth saying when writing classes (e.g. no typed predict)
      */
-    public record Result(String className, Map<String, byte[]> classes, List<String> warnings) {}
+    public record Result(String className, Map<String, byte[]> classes, List<String> warnings, List<String> notes) {}
 
     /** @throws UnsupportedByBackend when the model needs something this backend cannot do yet */
     public static Result compile(KernelProgram program, String className) {
@@ -36,11 +37,12 @@ public final class JvmBackend {
             warnings.add("the Vector API is not available to this JVM (" + VectorSupport.describe()
                     + "); the model will run its scalar paths here unless started with --add-modules jdk.incubator.vector");
         }
+        List<String> notes = new ArrayList<>();
         if (!emitter.typedPredictPossible()) {
-            warnings.add("no typed predict(...) for " + className + ": its symbolic dims cannot all be read off input lengths;"
+            notes.add("no typed predict(...) for " + className + ": its symbolic dims cannot all be read off input lengths;"
                     + " use run(Map) instead");
         }
-        return new Result(className, classes, warnings);
+        return new Result(className, classes, warnings, notes);
     }
 
     /** A valid Java class name for a model name. */

@@ -8,7 +8,8 @@ import java.util.Objects;
  * {@code [outer, count, inner]} with {@code out[o, j, :] = data[o, idx[j], :]}.
  *
  * <p>Negative indices count from the end. Every index is checked before anything is written;
- * one outside {@code [-axisLen, axisLen)} throws {@link IndexOutOfBoundsException}. Rows of
+ * one outside {@code [-axisLen, axisLen)} is bad input data and throws
+ * {@link dev.nnc.runtime.InputMismatchException}. Rows of
  * {@code inner} elements are copied with {@code System.arraycopy}, split over threads by
  * {@code outer * count} rows when the output is large. {@code out} must not overlap {@code data}.
  */
@@ -36,7 +37,7 @@ public final class Gather {
         for (int j = 0; j < count; j++) {
             long idx = indices[iOff + j];
             if (idx < -axisLen || idx >= axisLen) {
-                throw new IndexOutOfBoundsException("gather index " + idx + " (position " + j + ") is out of range for an axis of length "
+                throw new dev.nnc.runtime.InputMismatchException("gather index " + idx + " (position " + j + ") is out of range for an axis of length "
                         + axisLen + "; valid range is [" + -axisLen + ", " + (axisLen - 1) + "]");
             }
         }
