@@ -196,6 +196,18 @@ class MainTest {
     }
 
     @Test
+    void aFileAloneCompilesToAJarAsJavacWould(@TempDir Path dir) throws Exception {
+        Path jar = dir.resolve("out/Mnist.jar");
+        Run r = nnc(EXAMPLES.resolve("mnist_cnn.nn").toString(), "-o", jar.toString());
+        assertEquals(0, r.code(), r.err());
+        try (var j = new java.util.jar.JarFile(jar.toFile())) {
+            assertTrue(j.getEntry("MnistCnn.class") != null && j.getEntry("MnistCnn$Vec.class") != null);
+            assertEquals("nnc-runtime.jar", j.getManifest().getMainAttributes().getValue("Class-Path"));
+        }
+        assertTrue(Files.isRegularFile(dir.resolve("out/nnc-runtime.jar")));
+    }
+
+    @Test
     void emitsKernelIrAndABytecodeListing() {
         Run k = nnc(EXAMPLES.resolve("mlp.nn").toString(), "--emit=kernel-ir");
         assertEquals(0, k.code(), k.err());
