@@ -1,6 +1,7 @@
 package dev.nnc.ir;
 
-import dev.nnc.runtime.DType;
+import dev.nnc.ir.IrTokens.Kind;
+import dev.nnc.ir.IrTokens.Token;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -18,29 +19,21 @@ import java.util.Set;
  */
 public final class IrParser {
 
-    private enum Kind { IDENT, INT, FLOAT, STRING, VALUE, PUNCT, EOF }
+    /** The graph IR's lexer: {@code %N} names a value; names are letters, digits and {@code _}. */
+    private static final IrTokens.Syntax SYNTAX = new IrTokens.Syntax(
+            List.of("(", ")", "{", "}", "[", "]", ",", "=", ":", "+", "-", "*", "/"),
+            IrTokens.Names.LETTERS, "a value number", true);
 
-    private record Token(Kind kind, String text, int line, int col) {
-        boolean is(String punct) { return kind == Kind.PUNCT && text.equals(punct); }
-
-        boolean isIdent(String word) { return kind == Kind.IDENT && text.equals(word); }
-
-        String describe() {
-            return switch (kind) {
-                case EOF -> "end of input";
-                case STRING -> "string " + text;
-                default -> "'" + text + "'";
-            };
-        }
-    }
-
-    private final List<Token> tokens;
-    private int pos;
+    private final IrTokens in;
     private final Map<Integer, Value> values = new HashMap<>();
     private final Map<Integer, Integer> definedOnLine = new HashMap<>();
 
     private IrParser(String text) {
-        this.tokens = new Lexer(text).run();
+        this.in = tokens(text);
+    }
+
+    private static IrTokens tokens(String text) {
+        return new IrTokens(text, SYNTAX, IrParseException::new);
     }
 
     /** Parses one graph. */
@@ -50,17 +43,17 @@ public final class IrParser {
 
     /** Parses a dim expression such as {@code (S+1)*2}, built with {@link Dim}'s factories. */
     public static Dim parseDim(String text) {
-        IrParser p = new IrParser(text);
-        Dim d = p.dim();
-        p.expectEnd();
+        IrTokens in = tokens(text);
+        Dim d = in.dim();
+        in.expectEnd();
         return d;
     }
 
     /** Parses a tensor type such as {@code f32[B,1,28,28]}. */
     public static TensorType parseType(String text) {
-        IrParser p = new IrParser(text);
-        TensorType t = p.type();
-        p.expectEnd();
+        IrTokens in = tokens(text);
+        TensorType t = in.type();
+        in.expectEnd();
         return t;
     }
 
@@ -68,431 +61,142 @@ public final class IrParser {
     // Grammar
 
     private Graph graph() {
-        expectWord("graph");
-        String name = name("a graph name");
-        expect("{");
+        in.expectWord("graph");
+        String name = in.name("a graph name");
+        in.expect("{");
         List<Node> nodes = new ArrayList<>();
-        while (peek().kind == Kind.VALUE) nodes.add(node());
-        if (!peek().isIdent("return")) throw error(peek(), "expected a node or 'return' but found " + peek().describe());
-        next();
+        while (in.peek().kind() == Kind.REF) nodes.add(node());
+        if (!in.peek().isIdent("return")) throw in.error(in.peek(), "expected a node or 'return' but found " + in.peek().describe());
+        in.next();
         List<Graph.Output> outputs = new ArrayList<>();
         Set<String> outputNames = new HashSet<>();
-        if (!peek().is("}")) {
+        if (!in.peek().is("}")) {
             do {
-                Token at = peek();
-                String out = name("an output name");
-                if (!outputNames.add(out)) throw error(at, "output '" + out + "' is returned twice");
-                expect("=");
+                Token at = in.peek();
+                String out = in.name("an output name");
+                if (!outputNames.add(out)) throw in.error(at, "output '" + out + "' is returned twice");
+                in.expect("=");
                 outputs.add(new Graph.Output(out, use()));
-            } while (accept(","));
+            } while (in.accept(","));
         }
-        expect("}");
-        expectEnd();
+        in.expect("}");
+        in.expectEnd();
         return new Graph(name, nodes, outputs);
     }
 
     private Node node() {
-        Token idTok = next();
+        Token idTok = in.next();
         int id = valueId(idTok);
         if (definedOnLine.containsKey(id)) {
-            throw error(idTok, "%" + id + " is already defined on line " + definedOnLine.get(id));
+            throw in.error(idTok, "%" + id + " is already defined on line " + definedOnLine.get(id));
         }
-        expect("=");
-        Token opTok = peek();
-        if (opTok.kind != Kind.IDENT) throw error(opTok, "expected an op name but found " + opTok.describe());
-        next();
-        Op op = Op.fromText(opTok.text).orElseThrow(() -> error(opTok, "unknown op '" + opTok.text + "'"));
+        in.expect("=");
+        Token opTok = in.peek();
+        if (opTok.kind() != Kind.IDENT) throw in.error(opTok, "expected an op name but found " + opTok.describe());
+        in.next();
+        Op op = Op.fromText(opTok.text()).orElseThrow(() -> in.error(opTok, "unknown op '" + opTok.text() + "'"));
 
         List<Value> operands = new ArrayList<>();
-        if (accept("(")) {
-            if (!peek().is(")")) {
-                do operands.add(use()); while (accept(","));
+        if (in.accept("(")) {
+            if (!in.peek().is(")")) {
+                do operands.add(use()); while (in.accept(","));
             }
-            expect(")");
+            in.expect(")");
         }
 
         Map<String, Object> given = new HashMap<>();
-        if (accept("{")) {
-            if (!peek().is("}")) {
+        if (in.accept("{")) {
+            if (!in.peek().is("}")) {
                 do {
-                    Token nameTok = peek();
-                    if (nameTok.kind != Kind.IDENT) throw error(nameTok, "expected an attribute name but found " + nameTok.describe());
-                    next();
-                    AttrSpec spec = op.attr(nameTok.text)
-                            .orElseThrow(() -> error(nameTok, op.text() + " has no attribute '" + nameTok.text + "'"
+                    Token nameTok = in.peek();
+                    if (nameTok.kind() != Kind.IDENT) throw in.error(nameTok, "expected an attribute name but found " + nameTok.describe());
+                    in.next();
+                    AttrSpec spec = op.attr(nameTok.text())
+                            .orElseThrow(() -> in.error(nameTok, op.text() + " has no attribute '" + nameTok.text() + "'"
                                     + (op.attrs().isEmpty() ? "" : " (it has " + String.join(", ",
                                     op.attrs().stream().map(AttrSpec::name).toList()) + ")")));
-                    if (given.containsKey(spec.name())) throw error(nameTok, "attribute '" + spec.name() + "' is given twice");
-                    expect("=");
+                    if (given.containsKey(spec.name())) throw in.error(nameTok, "attribute '" + spec.name() + "' is given twice");
+                    in.expect("=");
                     given.put(spec.name(), attrValue(spec));
-                } while (accept(","));
+                } while (in.accept(","));
             }
-            expect("}");
+            in.expect("}");
         }
         Map<String, Object> attrs = new LinkedHashMap<>();
         for (AttrSpec spec : op.attrs()) {
             Object v = given.containsKey(spec.name()) ? given.get(spec.name()) : spec.defaultValue();
-            if (v == null) throw error(opTok, op.text() + " needs attribute '" + spec.name() + "'");
+            if (v == null) throw in.error(opTok, op.text() + " needs attribute '" + spec.name() + "'");
             attrs.put(spec.name(), v);
         }
 
-        expect(":");
-        TensorType type = type();
+        in.expect(":");
+        TensorType type = in.type();
         Value result = new Value(id, type);
         values.put(id, result);
-        definedOnLine.put(id, idTok.line);
+        definedOnLine.put(id, idTok.line());
         return new Node(result, op, operands, new Attrs(attrs));
     }
 
     /** A use of a value defined earlier: {@code %3}. */
     private Value use() {
-        Token t = peek();
-        if (t.kind != Kind.VALUE) throw error(t, "expected a value such as %0 but found " + t.describe());
-        next();
+        Token t = in.peek();
+        if (t.kind() != Kind.REF) throw in.error(t, "expected a value such as %0 but found " + t.describe());
+        in.next();
         int id = valueId(t);
         Value v = values.get(id);
-        if (v == null) throw error(t, "%" + id + " is not defined before its use");
+        if (v == null) throw in.error(t, "%" + id + " is not defined before its use");
         return v;
     }
 
     private int valueId(Token t) {
         try {
-            return Integer.parseInt(t.text.substring(1));
+            return Integer.parseInt(t.text().substring(1));
         } catch (NumberFormatException e) {
-            throw error(t, "value number " + t.text + " is too large");
+            throw in.error(t, "value number " + t.text() + " is too large");
         }
     }
 
     private Object attrValue(AttrSpec spec) {
-        Token t = peek();
+        Token t = in.peek();
         return switch (spec.kind()) {
             case INT -> integer();
-            case FLOAT -> real();
+            case FLOAT -> in.real();
             case BOOL -> {
                 if (t.isIdent("true") || t.isIdent("false")) {
-                    next();
-                    yield Boolean.valueOf(t.text);
+                    in.next();
+                    yield Boolean.valueOf(t.text());
                 }
-                throw error(t, "expected true or false for '" + spec.name() + "' but found " + t.describe());
+                throw in.error(t, "expected true or false for '" + spec.name() + "' but found " + t.describe());
             }
             case STRING -> {
-                if (t.kind != Kind.STRING) throw error(t, "expected a string for '" + spec.name() + "' but found " + t.describe());
-                next();
-                yield unquote(t);
+                if (t.kind() != Kind.STRING) throw in.error(t, "expected a string for '" + spec.name() + "' but found " + t.describe());
+                in.next();
+                yield IrTokens.unquote(t);
             }
             case INTS -> {
-                expect("[");
+                in.expect("[");
                 List<Long> list = new ArrayList<>();
-                if (!peek().is("]")) {
-                    do list.add(integer()); while (accept(","));
+                if (!in.peek().is("]")) {
+                    do list.add(integer()); while (in.accept(","));
                 }
-                expect("]");
+                in.expect("]");
                 yield List.copyOf(list);
             }
             case SHAPE -> {
-                expect("[");
+                in.expect("[");
                 List<Dim> list = new ArrayList<>();
-                if (!peek().is("]")) {
-                    do list.add(dim()); while (accept(","));
+                if (!in.peek().is("]")) {
+                    do list.add(in.dim()); while (in.accept(","));
                 }
-                expect("]");
+                in.expect("]");
                 yield List.copyOf(list);
             }
-            case DTYPE -> dtype();
+            case DTYPE -> in.dtype();
         };
     }
 
-    private Long integer() {
-        Token sign = accept("-") ? tokens.get(pos - 1) : null;
-        Token t = peek();
-        if (t.kind != Kind.INT) {
-            throw error(t, "expected an integer but found " + (t.kind == Kind.FLOAT ? "the float " + t.text : t.describe()));
-        }
-        next();
-        try {
-            return Long.parseLong((sign != null ? "-" : "") + t.text);
-        } catch (NumberFormatException e) {
-            throw error(sign != null ? sign : t, "integer " + (sign != null ? "-" : "") + t.text + " is out of range");
-        }
-    }
-
-    private Double real() {
-        boolean negative = accept("-");
-        Token t = peek();
-        double v;
-        if (t.kind == Kind.INT || t.kind == Kind.FLOAT) {
-            v = Double.parseDouble(t.text);
-        } else if (t.isIdent("inf") || t.isIdent("Infinity")) {
-            v = Double.POSITIVE_INFINITY;
-        } else if (t.isIdent("nan") || t.isIdent("NaN")) {
-            v = Double.NaN;
-        } else {
-            throw error(t, "expected a number but found " + t.describe());
-        }
-        next();
-        return negative ? -v : v;
-    }
-
-    private DType dtype() {
-        Token t = peek();
-        if (t.kind != Kind.IDENT) throw error(t, "expected an element type such as f32 but found " + t.describe());
-        next();
-        return DType.fromText(t.text).orElseThrow(() -> error(t, "unknown element type '" + t.text + "'"));
-    }
-
-    private TensorType type() {
-        DType dtype = dtype();
-        expect("[");
-        List<Dim> dims = new ArrayList<>();
-        if (!peek().is("]")) {
-            do dims.add(dim()); while (accept(","));
-        }
-        expect("]");
-        return new TensorType(dtype, new Shape(dims));
-    }
-
-    /** dim := term (('+' | '-') term)*; term := factor (('*' | '/') factor)*; factor := INT | IDENT | '(' dim ')'. */
-    private Dim dim() {
-        Dim d = term();
-        while (peek().is("+") || peek().is("-")) {
-            Token op = next();
-            d = combine(op, d, term());
-        }
-        return d;
-    }
-
-    private Dim term() {
-        Dim d = factor();
-        while (peek().is("*") || peek().is("/")) {
-            Token op = next();
-            d = combine(op, d, factor());
-        }
-        return d;
-    }
-
-    private Dim factor() {
-        Token t = peek();
-        if (t.kind == Kind.INT) {
-            next();
-            try {
-                return Dim.of(Long.parseLong(t.text));
-            } catch (NumberFormatException e) {
-                throw error(t, "dimension " + t.text + " is out of range");
-            }
-        }
-        if (t.kind == Kind.IDENT) {
-            next();
-            return Dim.sym(t.text);
-        }
-        if (accept("(")) {
-            Dim d = dim();
-            expect(")");
-            return d;
-        }
-        throw error(t, "expected a dimension but found " + t.describe());
-    }
-
-    private Dim combine(Token op, Dim a, Dim b) {
-        try {
-            return switch (op.text) {
-                case "+" -> a.plus(b);
-                case "-" -> a.minus(b);
-                case "*" -> a.times(b);
-                default -> a.div(b);
-            };
-        } catch (IllegalArgumentException e) {
-            throw error(op, e.getMessage());
-        }
-    }
-
-    private String name(String what) {
-        Token t = peek();
-        if (t.kind == Kind.IDENT) {
-            next();
-            return t.text;
-        }
-        if (t.kind == Kind.STRING) {
-            next();
-            return unquote(t);
-        }
-        throw error(t, "expected " + what + " but found " + t.describe());
-    }
-
-    // ---------------------------------------------------------------------------------
-    // Token helpers
-
-    private Token peek() { return tokens.get(pos); }
-
-    private Token next() {
-        Token t = tokens.get(pos);
-        if (t.kind != Kind.EOF) pos++;
-        return t;
-    }
-
-    private boolean accept(String punct) {
-        if (peek().is(punct)) {
-            pos++;
-            return true;
-        }
-        return false;
-    }
-
-    private void expect(String punct) {
-        if (!accept(punct)) throw error(peek(), "expected '" + punct + "' but found " + peek().describe());
-    }
-
-    private void expectWord(String word) {
-        if (!peek().isIdent(word)) throw error(peek(), "expected '" + word + "' but found " + peek().describe());
-        next();
-    }
-
-    private void expectEnd() {
-        if (peek().kind != Kind.EOF) throw error(peek(), "expected end of input but found " + peek().describe());
-    }
-
-    private static IrParseException error(Token t, String message) {
-        return new IrParseException(t.line, t.col, message);
-    }
-
-    /** The value of a string token, whose text still has its quotes and escapes (checked by the lexer). */
-    private static String unquote(Token t) {
-        String s = t.text;
-        StringBuilder sb = new StringBuilder();
-        for (int i = 1; i < s.length() - 1; i++) {
-            char c = s.charAt(i);
-            if (c != '\\') {
-                sb.append(c);
-                continue;
-            }
-            char e = s.charAt(++i);
-            switch (e) {
-                case 'n' -> sb.append('\n');
-                case 'r' -> sb.append('\r');
-                case 't' -> sb.append('\t');
-                case 'u' -> {
-                    sb.append((char) Integer.parseInt(s.substring(i + 1, i + 5), 16));
-                    i += 4;
-                }
-                default -> sb.append(e); // \" and \\
-            }
-        }
-        return sb.toString();
-    }
-
-    // ---------------------------------------------------------------------------------
-    // Lexer
-
-    private static final class Lexer {
-        private final String s;
-        private int i;
-        private int line = 1;
-        private int lineStart;
-        private final List<Token> out = new ArrayList<>();
-
-        Lexer(String s) { this.s = s; }
-
-        List<Token> run() {
-            while (true) {
-                skipSpaceAndComments();
-                int col = i - lineStart + 1;
-                if (i >= s.length()) {
-                    out.add(new Token(Kind.EOF, "", line, col));
-                    return out;
-                }
-                char c = s.charAt(i);
-                int start = i;
-                if (Character.isLetter(c) || c == '_') {
-                    while (i < s.length() && (Character.isLetterOrDigit(s.charAt(i)) || s.charAt(i) == '_')) i++;
-                    out.add(new Token(Kind.IDENT, s.substring(start, i), line, col));
-                } else if (isDigit(c)) {
-                    out.add(number(col));
-                } else if (c == '%') {
-                    i++;
-                    while (i < s.length() && isDigit(s.charAt(i))) i++;
-                    if (i == start + 1) throw new IrParseException(line, col, "expected a value number after '%'");
-                    out.add(new Token(Kind.VALUE, s.substring(start, i), line, col));
-                } else if (c == '"') {
-                    out.add(string(col));
-                } else if ("(){}[],=:+-*/".indexOf(c) >= 0) {
-                    i++;
-                    out.add(new Token(Kind.PUNCT, String.valueOf(c), line, col));
-                } else {
-                    throw new IrParseException(line, col, "unexpected character '" + c + "'");
-                }
-            }
-        }
-
-        private static boolean isDigit(char c) { return c >= '0' && c <= '9'; }
-
-        private void skipSpaceAndComments() {
-            while (i < s.length()) {
-                char c = s.charAt(i);
-                if (c == '\n') {
-                    i++;
-                    line++;
-                    lineStart = i;
-                } else if (Character.isWhitespace(c)) {
-                    i++;
-                } else if (c == '/' && i + 1 < s.length() && s.charAt(i + 1) == '/') {
-                    while (i < s.length() && s.charAt(i) != '\n') i++;
-                } else {
-                    return;
-                }
-            }
-        }
-
-        /** digits ('.' digits)? ([eE] [+-]? digits)? */
-        private Token number(int col) {
-            int start = i;
-            boolean real = false;
-            while (i < s.length() && isDigit(s.charAt(i))) i++;
-            if (i + 1 < s.length() && s.charAt(i) == '.' && isDigit(s.charAt(i + 1))) {
-                real = true;
-                i++;
-                while (i < s.length() && isDigit(s.charAt(i))) i++;
-            }
-            if (i < s.length() && (s.charAt(i) == 'e' || s.charAt(i) == 'E')) {
-                int j = i + 1;
-                if (j < s.length() && (s.charAt(j) == '+' || s.charAt(j) == '-')) j++;
-                if (j < s.length() && isDigit(s.charAt(j))) {
-                    real = true;
-                    i = j;
-                    while (i < s.length() && isDigit(s.charAt(i))) i++;
-                }
-            }
-            return new Token(real ? Kind.FLOAT : Kind.INT, s.substring(start, i), line, col);
-        }
-
-        private Token string(int col) {
-            int start = i++;
-            while (true) {
-                if (i >= s.length() || s.charAt(i) == '\n') {
-                    throw new IrParseException(line, col, "unterminated string");
-                }
-                char c = s.charAt(i);
-                if (c == '"') {
-                    i++;
-                    return new Token(Kind.STRING, s.substring(start, i), line, col);
-                }
-                if (c == '\\') {
-                    if (i + 1 >= s.length()) throw new IrParseException(line, col, "unterminated string");
-                    char e = s.charAt(i + 1);
-                    int ecol = i - lineStart + 1;
-                    if (e == 'u') {
-                        if (i + 6 > s.length() || !s.substring(i + 2, i + 6).matches("[0-9a-fA-F]{4}")) {
-                            throw new IrParseException(line, ecol, "expected four hex digits after \\u");
-                        }
-                        i += 6;
-                        continue;
-                    }
-                    if ("\"\\nrt".indexOf(e) < 0) {
-                        throw new IrParseException(line, ecol, "unknown escape \\" + e + " (use \\\" \\\\ \\n \\r \\t or \\uXXXX)");
-                    }
-                    i += 2;
-                    continue;
-                }
-                i++;
-            }
-        }
+    /** Graph IR integer attributes are 64-bit. */
+    private long integer() {
+        return in.integer(Long.MIN_VALUE, Long.MAX_VALUE);
     }
 }
