@@ -30,6 +30,8 @@ public abstract class CompiledModel implements Model {
     /** Backend-prepared forms of weights (packed GEMM panels), filled by the subclass constructor. */
     protected final Object[] prepared;
     private final ThreadLocal<float[]> arenas = ThreadLocal.withInitial(() -> new float[0]);
+    /** Per thread: the small argument arrays kernels take (shapes, permutations, input lists), one slot per call site. */
+    private final ThreadLocal<Object[]> scratch = ThreadLocal.withInitial(() -> new Object[0]);
 
     /**
      * @param weightsByName tensors named as the model's parameters (as loaded from safetensors)
@@ -88,6 +90,33 @@ public abstract class CompiledModel implements Model {
             arenas.set(a);
         }
         return a;
+    }
+
+    /** This thread's int[] for argument slot {@code slot}, of exactly {@code length}; the caller fills it. */
+    protected final int[] intScratch(int slot, int length) {
+        Object[] s = slots(slot);
+        if (s[slot] instanceof int[] a && a.length == length) return a;
+        int[] fresh = new int[length];
+        s[slot] = fresh;
+        return fresh;
+    }
+
+    /** This thread's float[][] for argument slot {@code slot}, of exactly {@code length}; the caller fills it. */
+    protected final float[][] arrayScratch(int slot, int length) {
+        Object[] s = slots(slot);
+        if (s[slot] instanceof float[][] a && a.length == length) return a;
+        float[][] fresh = new float[length][];
+        s[slot] = fresh;
+        return fresh;
+    }
+
+    private Object[] slots(int slot) {
+        Object[] s = scratch.get();
+        if (s.length <= slot) {
+            s = java.util.Arrays.copyOf(s, slot + 1);
+            scratch.set(s);
+        }
+        return s;
     }
 
     /** The batch-like size implied by an input array's length, for typed predict methods. */

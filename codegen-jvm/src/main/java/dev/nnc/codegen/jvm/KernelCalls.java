@@ -27,6 +27,7 @@ final class KernelCalls {
     private final Map<String, Integer> weightIndex;
     private final Map<Kernel, Integer> preparedIndex;
     private final int arenaLocal;
+    private int scratchSlots;
 
     KernelCalls(Code code, String owner, String vectorOwner, Map<String, Integer> inputLocals,
                 Map<String, Integer> outputLocals, Map<String, Integer> weightIndex, Map<Kernel, Integer> preparedIndex,
@@ -287,10 +288,12 @@ final class KernelCalls {
         code.invokeStatic(KERNELS + "LayerNorm", "layerNorm", "([FI[FI[FI[FIIIF)V");
     }
 
-    /** Pushes a new int[] holding the given dims (a few bytes per call; see the README's Status). */
+    /** Pushes this thread's int[] for a new argument slot, filled with the given dims (no allocation once warm). */
     private void intArray(List<Dim> values) {
+        mv.visitVarInsn(ALOAD, 0);
+        code.iconst(scratchSlots++);
         code.iconst(values.size());
-        mv.visitIntInsn(NEWARRAY, T_INT);
+        mv.visitMethodInsn(INVOKEVIRTUAL, COMPILED_MODEL, "intScratch", "(II)[I", false);
         for (int i = 0; i < values.size(); i++) {
             mv.visitInsn(DUP);
             code.iconst(i);
@@ -321,8 +324,10 @@ final class KernelCalls {
 
     private void concat(Kernel.Concat c) {
         int n = c.xs().size();
+        mv.visitVarInsn(ALOAD, 0);
+        code.iconst(scratchSlots++);
         code.iconst(n);
-        mv.visitTypeInsn(ANEWARRAY, "[F");
+        mv.visitMethodInsn(INVOKEVIRTUAL, COMPILED_MODEL, "arrayScratch", "(II)[[F", false);
         for (int i = 0; i < n; i++) {
             mv.visitInsn(DUP);
             code.iconst(i);

@@ -107,11 +107,35 @@ class GeneratedClassTest {
         }
     }
 
+    @Test
+    void dataMovementKernelsAllocateNothingEither() throws Exception {
+        // transpose, slice and concat take shape arrays: they come from per-thread scratch.
+        var b = new dev.nnc.ir.GraphBuilder("Moves");
+        var x = b.input("x", new dev.nnc.ir.TensorType(DType.F32, dev.nnc.ir.Shape.of(dev.nnc.ir.Dim.sym("B"), dev.nnc.ir.Dim.of(6), dev.nnc.ir.Dim.of(10))));
+        var t = b.add(dev.nnc.ir.Op.TRANSPOSE, List.of(x), dev.nnc.ir.Attrs.of("perm", List.of(0L, 2L, 1L)));
+        var s = b.add(dev.nnc.ir.Op.SLICE, List.of(t), dev.nnc.ir.Attrs.of("axes", List.of(1L), "starts", List.of(1L),
+                "ends", List.of(9L), "steps", List.of(2L)));
+        b.output("output", b.add(dev.nnc.ir.Op.CONCAT, List.of(s, s), dev.nnc.ir.Attrs.of("axis", 1L)));
+        var g = b.build();
+        CompiledModel m = ModelLoader.instantiate(JvmBackend.compile(Lowering.lower(g), "Moves"), Map.of());
+        Method p = predict(m);
+        int threads = dev.nnc.runtime.kernels.Parallel.threads();
+        dev.nnc.runtime.kernels.Parallel.setThreads(1);
+        try {
+            assertAllocationFree(p, m, new Object[] {new float[3 * 60], new float[3 * 8 * 6]});
+        } finally {
+            dev.nnc.runtime.kernels.Parallel.setThreads(threads);
+        }
+    }
+
     private void checkNoAllocation() throws Exception {
         CompiledModel m = mnist();
         Method p = predict(m);
         float[] x = images(8, 3), y = new float[80];
-        Object[] args = {x, y};
+        assertAllocationFree(p, m, new Object[] {x, y});
+    }
+
+    private static void assertAllocationFree(Method p, CompiledModel m, Object[] args) throws Exception {
         for (int i = 0; i < 3000; i++) p.invoke(m, args);
         var threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         long id = Thread.currentThread().threadId();
