@@ -14,6 +14,9 @@ public final class Concat {
     /** Below this many elements a call stays on the calling thread. */
     static final int PARALLEL_MIN = 1 << 16;
 
+    /** The calling thread's reusable job, so that splitting a call over the pool allocates nothing. */
+    private static final ThreadLocal<Job> JOBS = ThreadLocal.withInitial(Job::new);
+
     private Concat() {}
 
     /** Concatenates the first {@code count} of {@code xs} (at {@code xOffs}) along the middle axis into {@code out}. */
@@ -47,7 +50,7 @@ public final class Concat {
         int outRow = (int) (axisTotal * inner);
         if (outTotal >= PARALLEL_MIN && Parallel.threads() > 1) {
             int grain = Math.max(1, (PARALLEL_MIN / 4) / outRow);
-            Parallel.forBlocks(outer, grain, (from, to) -> rows(xs, xOffs, axisLens, count, inner, out, outOff, outRow, from, to));
+            JOBS.get().split(outer, grain, xs, xOffs, axisLens, count, inner, out, outOff, outRow);
         } else {
             rows(xs, xOffs, axisLens, count, inner, out, outOff, outRow, 0, outer);
         }
@@ -63,6 +66,39 @@ public final class Concat {
                 System.arraycopy(xs[i], xOffs[i] + o * len, out, dst, len);
                 dst += len;
             }
+        }
+    }
+
+    /** One parallel call's operands: set before the split, cleared after so that no array is retained. */
+    private static final class Job implements Parallel.RangeBody {
+        private float[][] xs;
+        private int[] xOffs, axisLens;
+        private float[] out;
+        private int count, inner, outOff, outRow;
+
+        void split(int outer, int grain, float[][] xs, int[] xOffs, int[] axisLens, int count, int inner, float[] out, int outOff,
+                int outRow) {
+            this.xs = xs;
+            this.xOffs = xOffs;
+            this.axisLens = axisLens;
+            this.count = count;
+            this.inner = inner;
+            this.out = out;
+            this.outOff = outOff;
+            this.outRow = outRow;
+            try {
+                Parallel.forBlocks(outer, grain, this);
+            } finally {
+                this.xs = null;
+                this.xOffs = null;
+                this.axisLens = null;
+                this.out = null;
+            }
+        }
+
+        @Override
+        public void run(int from, int to) {
+            rows(xs, xOffs, axisLens, count, inner, out, outOff, outRow, from, to);
         }
     }
 }

@@ -14,6 +14,9 @@ public final class Elementwise {
     /** At and above this many elements a call is split over threads (memory-bound: only big ones pay). */
     static final int PARALLEL_MIN = 1 << 20;
 
+    /** The calling thread's reusable job, so that splitting a call over the pool allocates nothing. */
+    private static final ThreadLocal<Job> JOBS = ThreadLocal.withInitial(Job::new);
+
     private Elementwise() {}
 
     /** {@code out[outOff + i] = x[xOff + i]} for i in {@code [0, n)}; overlapping ranges copy as if through a temporary. */
@@ -22,7 +25,7 @@ public final class Elementwise {
         Objects.checkFromIndexSize(outOff, n, out.length);
         boolean overlap = x == out && xOff < outOff + n && outOff < xOff + n;
         if (n >= PARALLEL_MIN && !overlap && Parallel.threads() > 1) {
-            Parallel.forBlocks(n, PARALLEL_MIN / 4, (from, to) -> System.arraycopy(x, xOff + from, out, outOff + from, to - from));
+            JOBS.get().split(n, x, xOff, out, outOff, 0f);
         } else {
             System.arraycopy(x, xOff, out, outOff, n);
         }
@@ -32,9 +35,42 @@ public final class Elementwise {
     public static void fill(float[] out, int outOff, int n, float value) {
         Objects.checkFromIndexSize(outOff, n, out.length);
         if (n >= PARALLEL_MIN && Parallel.threads() > 1) {
-            Parallel.forBlocks(n, PARALLEL_MIN / 4, (from, to) -> Arrays.fill(out, outOff + from, outOff + to, value));
+            JOBS.get().split(n, null, 0, out, outOff, value);
         } else {
             Arrays.fill(out, outOff, outOff + n, value);
+        }
+    }
+
+    /**
+     * One parallel call's operands: set before the split, cleared after so that no array is
+     * retained. A null {@code x} fills {@code out} with {@code value}; otherwise copies x into out.
+     */
+    private static final class Job implements Parallel.RangeBody {
+        private float[] x, out;
+        private int xOff, outOff;
+        private float value;
+
+        void split(int n, float[] x, int xOff, float[] out, int outOff, float value) {
+            this.x = x;
+            this.xOff = xOff;
+            this.out = out;
+            this.outOff = outOff;
+            this.value = value;
+            try {
+                Parallel.forBlocks(n, PARALLEL_MIN / 4, this);
+            } finally {
+                this.x = null;
+                this.out = null;
+            }
+        }
+
+        @Override
+        public void run(int from, int to) {
+            if (x != null) {
+                System.arraycopy(x, xOff + from, out, outOff + from, to - from);
+            } else {
+                Arrays.fill(out, outOff + from, outOff + to, value);
+            }
         }
     }
 }

@@ -17,6 +17,9 @@ public final class Gather {
     /** Below this many elements a call stays on the calling thread. */
     static final int PARALLEL_MIN = 1 << 16;
 
+    /** The calling thread's reusable job, so that splitting a call over the pool allocates nothing. */
+    private static final ThreadLocal<Job> JOBS = ThreadLocal.withInitial(Job::new);
+
     private Gather() {}
 
     /** Gathers {@code count} slices {@code indices[iOff ..]} of the middle axis of {@code data}. */
@@ -47,7 +50,7 @@ public final class Gather {
         int rows = outer * count;
         if (outTotal >= PARALLEL_MIN && Parallel.threads() > 1) {
             int grain = Math.max(1, (PARALLEL_MIN / 4) / inner);
-            Parallel.forBlocks(rows, grain, (from, to) -> rows(data, dOff, axisLen, inner, indices, iOff, count, out, outOff, from, to));
+            JOBS.get().split(rows, grain, data, dOff, axisLen, inner, indices, iOff, count, out, outOff);
         } else {
             rows(data, dOff, axisLen, inner, indices, iOff, count, out, outOff, 0, rows);
         }
@@ -69,6 +72,38 @@ public final class Gather {
             } else {
                 System.arraycopy(data, src, out, dst, inner);
             }
+        }
+    }
+
+    /** One parallel call's operands: set before the split, cleared after so that no array is retained. */
+    private static final class Job implements Parallel.RangeBody {
+        private float[] data, out;
+        private long[] indices;
+        private int dOff, axisLen, inner, iOff, count, outOff;
+
+        void split(int rows, int grain, float[] data, int dOff, int axisLen, int inner, long[] indices, int iOff, int count,
+                float[] out, int outOff) {
+            this.data = data;
+            this.dOff = dOff;
+            this.axisLen = axisLen;
+            this.inner = inner;
+            this.indices = indices;
+            this.iOff = iOff;
+            this.count = count;
+            this.out = out;
+            this.outOff = outOff;
+            try {
+                Parallel.forBlocks(rows, grain, this);
+            } finally {
+                this.data = null;
+                this.indices = null;
+                this.out = null;
+            }
+        }
+
+        @Override
+        public void run(int from, int to) {
+            rows(data, dOff, axisLen, inner, indices, iOff, count, out, outOff, from, to);
         }
     }
 }

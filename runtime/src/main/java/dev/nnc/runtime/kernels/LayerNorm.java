@@ -21,6 +21,9 @@ public final class LayerNorm {
 
     private static final boolean VECTOR = VectorSupport.available();
 
+    /** The calling thread's reusable job, so that splitting a call over the pool allocates nothing. */
+    private static final ThreadLocal<Job> JOBS = ThreadLocal.withInitial(Job::new);
+
     private LayerNorm() {}
 
     /** Normalizes each of {@code rows} rows of {@code cols} elements. */
@@ -52,7 +55,7 @@ public final class LayerNorm {
         }
         if (total >= PARALLEL_MIN && Parallel.threads() > 1) {
             int grain = Math.max(1, (PARALLEL_MIN / 4) / cols);
-            Parallel.forBlocks(rows, grain, (from, to) -> rows(x, xOff, gamma, gOff, beta, bOff, out, outOff, from, to, cols, eps, vector));
+            JOBS.get().split(rows, grain, x, xOff, gamma, gOff, beta, bOff, out, outOff, cols, eps, vector);
         } else {
             rows(x, xOff, gamma, gOff, beta, bOff, out, outOff, 0, rows, cols, eps, vector);
         }
@@ -64,6 +67,42 @@ public final class LayerNorm {
             LayerNormVector.rows(x, xOff, gamma, gOff, beta, bOff, out, outOff, from, to, cols, eps);
         } else {
             LayerNormScalar.rows(x, xOff, gamma, gOff, beta, bOff, out, outOff, from, to, cols, eps);
+        }
+    }
+
+    /** One parallel call's operands: set before the split, cleared after so that no array is retained. */
+    private static final class Job implements Parallel.RangeBody {
+        private float[] x, gamma, beta, out;
+        private int xOff, gOff, bOff, outOff, cols;
+        private float eps;
+        private boolean vector;
+
+        void split(int rows, int grain, float[] x, int xOff, float[] gamma, int gOff, float[] beta, int bOff, float[] out,
+                int outOff, int cols, float eps, boolean vector) {
+            this.x = x;
+            this.xOff = xOff;
+            this.gamma = gamma;
+            this.gOff = gOff;
+            this.beta = beta;
+            this.bOff = bOff;
+            this.out = out;
+            this.outOff = outOff;
+            this.cols = cols;
+            this.eps = eps;
+            this.vector = vector;
+            try {
+                Parallel.forBlocks(rows, grain, this);
+            } finally {
+                this.x = null;
+                this.gamma = null;
+                this.beta = null;
+                this.out = null;
+            }
+        }
+
+        @Override
+        public void run(int from, int to) {
+            rows(x, xOff, gamma, gOff, beta, bOff, out, outOff, from, to, cols, eps, vector);
         }
     }
 }

@@ -25,6 +25,9 @@ public final class Pool2d {
 
     private static final boolean VECTOR = VectorSupport.available();
 
+    /** The calling thread's reusable job, so that splitting a call over the pool allocates nothing. */
+    private static final ThreadLocal<Job> JOBS = ThreadLocal.withInitial(Job::new);
+
     private Pool2d() {}
 
     /** Max pooling; padding is -inf. */
@@ -73,8 +76,8 @@ public final class Pool2d {
         long work = outTotal * kernelH * kernelW;
         if (work >= PARALLEL_MIN && Parallel.threads() > 1) {
             int grain = (int) Math.max(1, (PARALLEL_MIN / 4) / ((long) outW * kernelH * kernelW));
-            Parallel.forBlocks(rows, grain, (from, to) -> rows(x, xOff, out, outOff, from, to, h, w, kernelH, kernelW, strideH,
-                    strideW, padTop, padLeft, padBottom, padRight, outH, outW, avg, countIncludePad, vector));
+            JOBS.get().split(rows, grain, x, xOff, out, outOff, h, w, kernelH, kernelW, strideH, strideW, padTop, padLeft,
+                    padBottom, padRight, outH, outW, avg, countIncludePad, vector);
         } else {
             rows(x, xOff, out, outOff, 0, rows, h, w, kernelH, kernelW, strideH, strideW, padTop, padLeft, padBottom, padRight,
                     outH, outW, avg, countIncludePad, vector);
@@ -113,6 +116,49 @@ public final class Pool2d {
                 float a = x[i], b = x[i + 1], c = x[i + w], d = x[i + w + 1];
                 out[o + ow] = avg ? (a + b + c + d) * 0.25f : Math.max(Math.max(a, b), Math.max(c, d));
             }
+        }
+    }
+
+    /** One parallel call's operands: set before the split, cleared after so that no array is retained. */
+    private static final class Job implements Parallel.RangeBody {
+        private float[] x, out;
+        private int xOff, outOff, h, w, kernelH, kernelW, strideH, strideW, padTop, padLeft, padBottom, padRight, outH, outW;
+        private boolean avg, countIncludePad, vector;
+
+        void split(int rows, int grain, float[] x, int xOff, float[] out, int outOff, int h, int w, int kernelH, int kernelW,
+                int strideH, int strideW, int padTop, int padLeft, int padBottom, int padRight, int outH, int outW, boolean avg,
+                boolean countIncludePad, boolean vector) {
+            this.x = x;
+            this.xOff = xOff;
+            this.out = out;
+            this.outOff = outOff;
+            this.h = h;
+            this.w = w;
+            this.kernelH = kernelH;
+            this.kernelW = kernelW;
+            this.strideH = strideH;
+            this.strideW = strideW;
+            this.padTop = padTop;
+            this.padLeft = padLeft;
+            this.padBottom = padBottom;
+            this.padRight = padRight;
+            this.outH = outH;
+            this.outW = outW;
+            this.avg = avg;
+            this.countIncludePad = countIncludePad;
+            this.vector = vector;
+            try {
+                Parallel.forBlocks(rows, grain, this);
+            } finally {
+                this.x = null;
+                this.out = null;
+            }
+        }
+
+        @Override
+        public void run(int from, int to) {
+            rows(x, xOff, out, outOff, from, to, h, w, kernelH, kernelW, strideH, strideW, padTop, padLeft, padBottom, padRight,
+                    outH, outW, avg, countIncludePad, vector);
         }
     }
 

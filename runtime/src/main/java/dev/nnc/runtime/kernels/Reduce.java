@@ -26,6 +26,9 @@ public final class Reduce {
 
     private static final boolean VECTOR = VectorSupport.available();
 
+    /** The calling thread's reusable job, so that splitting a call over the pool allocates nothing. */
+    private static final ThreadLocal<Job> JOBS = ThreadLocal.withInitial(Job::new);
+
     private Reduce() {}
 
     /** Reduces {@code x} viewed as {@code [outer, axis, inner]} into {@code out} as {@code [outer, inner]}. */
@@ -62,7 +65,7 @@ public final class Reduce {
         if (inner == 1) {
             int grain = Math.max(1, (PARALLEL_MIN / 4) / axis);
             if (parallel) {
-                Parallel.forBlocks(outer, grain, (from, to) -> rows(kind, x, xOff, out, outOff, from, to, axis, vector));
+                JOBS.get().split(outer, grain, kind, x, xOff, out, outOff, 0, axis, 1, vector);
             } else {
                 rows(kind, x, xOff, out, outOff, 0, outer, axis, vector);
             }
@@ -73,7 +76,7 @@ public final class Reduce {
         int perTask = axis * Math.min(inner, COLUMN_CHUNK);
         int grain = Math.max(1, (PARALLEL_MIN / 4) / perTask);
         if (parallel) {
-            Parallel.forBlocks(tasks, grain, (from, to) -> columns(kind, x, xOff, out, outOff, from, to, chunks, axis, inner, vector));
+            JOBS.get().split(tasks, grain, kind, x, xOff, out, outOff, chunks, axis, inner, vector);
         } else {
             columns(kind, x, xOff, out, outOff, 0, tasks, chunks, axis, inner, vector);
         }
@@ -100,6 +103,44 @@ public final class Reduce {
                 ReduceVector.columns(kind, x, xi, out, oi, axis, inner, width);
             } else {
                 ReduceScalar.columns(kind, x, xi, out, oi, axis, inner, width);
+            }
+        }
+    }
+
+    /**
+     * One parallel call's operands: set before the split, cleared after so that no array is
+     * retained. {@code chunks == 0} splits rows ({@code inner == 1}), otherwise column tasks.
+     */
+    private static final class Job implements Parallel.RangeBody {
+        private float[] x, out;
+        private int kind, xOff, outOff, chunks, axis, inner;
+        private boolean vector;
+
+        void split(int tasks, int grain, int kind, float[] x, int xOff, float[] out, int outOff, int chunks, int axis, int inner,
+                boolean vector) {
+            this.kind = kind;
+            this.x = x;
+            this.xOff = xOff;
+            this.out = out;
+            this.outOff = outOff;
+            this.chunks = chunks;
+            this.axis = axis;
+            this.inner = inner;
+            this.vector = vector;
+            try {
+                Parallel.forBlocks(tasks, grain, this);
+            } finally {
+                this.x = null;
+                this.out = null;
+            }
+        }
+
+        @Override
+        public void run(int from, int to) {
+            if (chunks == 0) {
+                rows(kind, x, xOff, out, outOff, from, to, axis, vector);
+            } else {
+                columns(kind, x, xOff, out, outOff, from, to, chunks, axis, inner, vector);
             }
         }
     }

@@ -20,6 +20,8 @@ public final class Slice {
     /** Per-thread scratch: input strides of the calling thread, counters of whichever thread runs a block. */
     private static final ThreadLocal<int[][]> STRIDES = ThreadLocal.withInitial(() -> new int[][] {new int[16]});
     private static final ThreadLocal<int[][]> COUNTERS = ThreadLocal.withInitial(() -> new int[][] {new int[8]});
+    /** The calling thread's reusable job, so that splitting a call over the pool allocates nothing. */
+    private static final ThreadLocal<Job> JOBS = ThreadLocal.withInitial(Job::new);
 
     private Slice() {}
 
@@ -96,7 +98,7 @@ public final class Slice {
         int xBase = xOff + base;
         if (outTotal >= PARALLEL_MIN && Parallel.threads() > 1) {
             int grain = Math.max(1, (PARALLEL_MIN / 4) / unitLen);
-            Parallel.forBlocks(units, grain, (from, to) -> units(x, xBase, out, outOff, outShape, s, n, dims, unitLen, unitStep, from, to));
+            JOBS.get().split(units, grain, x, xBase, out, outOff, outShape, s, n, dims, unitLen, unitStep);
         } else {
             units(x, xBase, out, outOff, outShape, s, n, dims, unitLen, unitStep, 0, units);
         }
@@ -135,6 +137,40 @@ public final class Slice {
                 src -= cnt[d] * s[d];
                 cnt[d] = 0;
             }
+        }
+    }
+
+    /** One parallel call's operands: set before the split, cleared after so that no array is retained. */
+    private static final class Job implements Parallel.RangeBody {
+        private float[] x, out;
+        private int[] outShape, s;
+        private int xBase, outOff, n, dims, unitLen, unitStep;
+
+        void split(int units, int grain, float[] x, int xBase, float[] out, int outOff, int[] outShape, int[] s, int n, int dims,
+                int unitLen, int unitStep) {
+            this.x = x;
+            this.xBase = xBase;
+            this.out = out;
+            this.outOff = outOff;
+            this.outShape = outShape;
+            this.s = s;
+            this.n = n;
+            this.dims = dims;
+            this.unitLen = unitLen;
+            this.unitStep = unitStep;
+            try {
+                Parallel.forBlocks(units, grain, this);
+            } finally {
+                this.x = null;
+                this.out = null;
+                this.outShape = null;
+                this.s = null;
+            }
+        }
+
+        @Override
+        public void run(int from, int to) {
+            units(x, xBase, out, outOff, outShape, s, n, dims, unitLen, unitStep, from, to);
         }
     }
 }

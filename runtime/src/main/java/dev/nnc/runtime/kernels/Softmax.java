@@ -23,6 +23,9 @@ public final class Softmax {
 
     private static final boolean VECTOR = VectorSupport.available();
 
+    /** The calling thread's reusable job, so that splitting a call over the pool allocates nothing. */
+    private static final ThreadLocal<Job> JOBS = ThreadLocal.withInitial(Job::new);
+
     private Softmax() {}
 
     /** Softmax ({@code log == false}) or log-softmax of the middle axis of {@code [outer, axis, inner]}. */
@@ -48,7 +51,7 @@ public final class Softmax {
         if (inner == 1) {
             int grain = Math.max(1, (PARALLEL_MIN / 4) / axis);
             if (parallel) {
-                Parallel.forBlocks(outer, grain, (from, to) -> rows(x, xOff, out, outOff, from, to, axis, log, vector));
+                JOBS.get().split(outer, grain, x, xOff, out, outOff, 0, axis, 1, log, vector);
             } else {
                 rows(x, xOff, out, outOff, 0, outer, axis, log, vector);
             }
@@ -59,7 +62,7 @@ public final class Softmax {
         int perTask = axis * Math.min(inner, COLUMN_CHUNK);
         int grain = Math.max(1, (PARALLEL_MIN / 4) / perTask);
         if (parallel) {
-            Parallel.forBlocks(tasks, grain, (from, to) -> columns(x, xOff, out, outOff, from, to, chunks, axis, inner, log, vector));
+            JOBS.get().split(tasks, grain, x, xOff, out, outOff, chunks, axis, inner, log, vector);
         } else {
             columns(x, xOff, out, outOff, 0, tasks, chunks, axis, inner, log, vector);
         }
@@ -85,6 +88,44 @@ public final class Softmax {
                 SoftmaxVector.columns(x, xOff + base, out, outOff + base, axis, inner, width, log);
             } else {
                 SoftmaxScalar.columns(x, xOff + base, out, outOff + base, axis, inner, width, log);
+            }
+        }
+    }
+
+    /**
+     * One parallel call's operands: set before the split, cleared after so that no array is
+     * retained. {@code chunks == 0} splits rows ({@code inner == 1}), otherwise column tasks.
+     */
+    private static final class Job implements Parallel.RangeBody {
+        private float[] x, out;
+        private int xOff, outOff, chunks, axis, inner;
+        private boolean log, vector;
+
+        void split(int tasks, int grain, float[] x, int xOff, float[] out, int outOff, int chunks, int axis, int inner,
+                boolean log, boolean vector) {
+            this.x = x;
+            this.xOff = xOff;
+            this.out = out;
+            this.outOff = outOff;
+            this.chunks = chunks;
+            this.axis = axis;
+            this.inner = inner;
+            this.log = log;
+            this.vector = vector;
+            try {
+                Parallel.forBlocks(tasks, grain, this);
+            } finally {
+                this.x = null;
+                this.out = null;
+            }
+        }
+
+        @Override
+        public void run(int from, int to) {
+            if (chunks == 0) {
+                rows(x, xOff, out, outOff, from, to, axis, log, vector);
+            } else {
+                columns(x, xOff, out, outOff, from, to, chunks, axis, inner, log, vector);
             }
         }
     }

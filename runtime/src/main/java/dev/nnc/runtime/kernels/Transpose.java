@@ -17,7 +17,7 @@ import java.util.Objects;
  *   <li>anything else: output in order, input read with the stride of the last output dimension.</li>
  * </ul>
  * Scratch (the canonical form, loop counters) is per thread and reused, so steady-state calls
- * allocate nothing but the parallel task. {@code out} must not overlap {@code x}.
+ * allocate nothing, also when split over threads (the task is a reused per-thread job). {@code out} must not overlap {@code x}.
  */
 public final class Transpose {
     /** Below this many elements a call stays on the calling thread. */
@@ -38,6 +38,8 @@ public final class Transpose {
     private static final ThreadLocal<int[][]> PLAN = ThreadLocal.withInitial(() -> new int[][] {new int[SLOTS * 8]});
     /** Loop counters of whichever thread runs a block; separate from PLAN, which a block only reads. */
     private static final ThreadLocal<int[][]> COUNTERS = ThreadLocal.withInitial(() -> new int[][] {new int[8]});
+    /** The calling thread's reusable job, so that splitting a call over the pool allocates nothing. */
+    private static final ThreadLocal<Job> JOBS = ThreadLocal.withInitial(Job::new);
 
     private Transpose() {}
 
@@ -104,7 +106,7 @@ public final class Transpose {
             int rows = size / rowLen;
             int grain = Math.max(1, (PARALLEL_MIN / 4) / rowLen);
             if (parallel) {
-                Parallel.forBlocks(rows, grain, (from, to) -> copyRows(x, xOff, out, outOff, p, outSize, srcStride, r, rowLen, from, to));
+                JOBS.get().split(Job.COPY_ROWS, rows, grain, x, xOff, out, outOff, p, outSize, srcStride, r, rowLen, 0, 0, 0);
             } else {
                 copyRows(x, xOff, out, outOff, p, outSize, srcStride, r, rowLen, 0, rows);
             }
@@ -117,7 +119,7 @@ public final class Transpose {
             int tasks = batch * strips;
             int grain = Math.max(1, (PARALLEL_MIN / 4) / (TILE * colsIn));
             if (parallel) {
-                Parallel.forBlocks(tasks, grain, (from, to) -> tiles(x, xOff, out, outOff, rowsIn, colsIn, strips, from, to));
+                JOBS.get().split(Job.TILES, tasks, grain, x, xOff, out, outOff, null, 0, 0, 0, 0, rowsIn, colsIn, strips);
             } else {
                 tiles(x, xOff, out, outOff, rowsIn, colsIn, strips, 0, tasks);
             }
@@ -126,7 +128,7 @@ public final class Transpose {
             int rows = size / rowLen;
             int grain = Math.max(1, (PARALLEL_MIN / 4) / rowLen);
             if (parallel) {
-                Parallel.forBlocks(rows, grain, (from, to) -> gatherRows(x, xOff, out, outOff, p, outSize, srcStride, r, rowLen, from, to));
+                JOBS.get().split(Job.GATHER_ROWS, rows, grain, x, xOff, out, outOff, p, outSize, srcStride, r, rowLen, 0, 0, 0);
             } else {
                 gatherRows(x, xOff, out, outOff, p, outSize, srcStride, r, rowLen, 0, rows);
             }
@@ -275,6 +277,55 @@ public final class Transpose {
                         out[o + r] = x[xb + r * cols + c];
                     }
                 }
+            }
+        }
+    }
+
+    /**
+     * One parallel call's operands: set before the split, cleared after so that no array is
+     * retained. {@code loop} picks the row copy, the row gather (both use the plan {@code p}) or
+     * the tiled 2-D transpose (which uses {@code rows}, {@code cols}, {@code strips}).
+     */
+    private static final class Job implements Parallel.RangeBody {
+        static final int COPY_ROWS = 0;
+        static final int GATHER_ROWS = 1;
+        static final int TILES = 2;
+
+        private int loop;
+        private float[] x, out;
+        private int[] p;
+        private int xOff, outOff, outSize, srcStride, r, rowLen, rows, cols, strips;
+
+        void split(int loop, int count, int grain, float[] x, int xOff, float[] out, int outOff, int[] p, int outSize,
+                int srcStride, int r, int rowLen, int rows, int cols, int strips) {
+            this.loop = loop;
+            this.x = x;
+            this.xOff = xOff;
+            this.out = out;
+            this.outOff = outOff;
+            this.p = p;
+            this.outSize = outSize;
+            this.srcStride = srcStride;
+            this.r = r;
+            this.rowLen = rowLen;
+            this.rows = rows;
+            this.cols = cols;
+            this.strips = strips;
+            try {
+                Parallel.forBlocks(count, grain, this);
+            } finally {
+                this.x = null;
+                this.out = null;
+                this.p = null;
+            }
+        }
+
+        @Override
+        public void run(int from, int to) {
+            switch (loop) {
+                case COPY_ROWS -> copyRows(x, xOff, out, outOff, p, outSize, srcStride, r, rowLen, from, to);
+                case GATHER_ROWS -> gatherRows(x, xOff, out, outOff, p, outSize, srcStride, r, rowLen, from, to);
+                default -> tiles(x, xOff, out, outOff, rows, cols, strips, from, to);
             }
         }
     }
