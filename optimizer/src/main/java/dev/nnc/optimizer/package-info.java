@@ -1,4 +1,6 @@
 /**
- * Passes over graph IR and kernel IR (constant folding, fusion, layout, memory planning). Takes graph IR, produces optimized graph IR and kernel IR. Its passes arrive with the optimizer issue; the module exists now so the dependency direction (optimizer depends on ir only) is fixed from the start.
+ * The optimizer: a {@link dev.nnc.optimizer.PassManager} runs graph passes
+ * ({@code dev.nnc.optimizer.graph}), lowers to kernel IR, and runs kernel passes
+ * ({@code dev.nnc.optimizer.kernel}); {@link dev.nnc.optimizer.OptLevel} picks the pipeline.
  */
 package dev.nnc.optimizer;

@@ -23,9 +23,11 @@ public abstract class CompiledModel implements Model {
     private final List<TensorSpec> inputs = new ArrayList<>();
     private final List<TensorSpec> outputs = new ArrayList<>();
     private final List<ParamSpec> params = new ArrayList<>();
+    /** Weights computed at load time from the others (folded batch norms, constants). */
+    private final List<ParamSpec> derived = new ArrayList<>();
     private final List<String> symbols = new ArrayList<>();
     private final List<String> notes = new ArrayList<>();
-    /** Weights in declared order. */
+    /** Weights in declared order, then the derived weights, which the subclass constructor computes. */
     protected final float[][] weights;
     /** Backend-prepared forms of weights (packed GEMM panels), filled by the subclass constructor. */
     protected final Object[] prepared;
@@ -36,7 +38,7 @@ public abstract class CompiledModel implements Model {
     /**
      * @param weightsByName tensors named as the model's parameters (as loaded from safetensors)
      * @param signature lines {@code in NAME:TYPE}, {@code out NAME:TYPE}, {@code param NAME:TYPE},
-     *     {@code symbol NAME} and {@code note TEXT}, written by the code generator
+     *     {@code derived NAME:TYPE}, {@code symbol NAME} and {@code note TEXT}, written by the code generator
      */
     protected CompiledModel(Map<String, Tensor> weightsByName, String signature, int preparedCount) {
         for (String line : signature.split("\n")) {
@@ -49,14 +51,23 @@ public abstract class CompiledModel implements Model {
                     TensorSpec p = TensorSpec.parse(rest);
                     params.add(new ParamSpec(p.name(), p.dtype(), p.shape(Map.of())));
                 }
+                case "derived" -> {
+                    TensorSpec p = TensorSpec.parse(rest);
+                    derived.add(new ParamSpec(p.name(), p.dtype(), p.shape(Map.of())));
+                }
                 case "symbol" -> symbols.add(rest);
                 case "note" -> notes.add(rest);
                 default -> throw new IllegalArgumentException("bad signature line: " + line);
             }
         }
         Map<String, Tensor> bound = WeightBinder.bind(params, weightsByName, "the weights given to " + getClass().getSimpleName());
-        weights = new float[params.size()][];
+        weights = new float[params.size() + derived.size()][];
         for (int i = 0; i < params.size(); i++) weights[i] = bound.get(params.get(i).name()).floats();
+        for (int i = 0; i < derived.size(); i++) {
+            long n = 1;
+            for (int d : derived.get(i).shape()) n *= d;
+            weights[params.size() + i] = new float[Math.toIntExact(n)];
+        }
         prepared = new Object[preparedCount];
     }
 

@@ -26,12 +26,16 @@ final class KernelCalls {
     private final Map<String, Integer> outputLocals;
     private final Map<String, Integer> weightIndex;
     private final Map<Kernel, Integer> preparedIndex;
+    private final Map<Kernel, Integer> loops;
+    private final Map<Kernel, Kernel.Elementwise> epilogueLoops;
     private final int arenaLocal;
     private int scratchSlots;
 
     KernelCalls(Code code, String owner, String vectorOwner, Map<String, Integer> inputLocals,
                 Map<String, Integer> outputLocals, Map<String, Integer> weightIndex, Map<Kernel, Integer> preparedIndex,
-                int arenaLocal) {
+                Map<Kernel, Integer> loops, Map<Kernel, Kernel.Elementwise> epilogueLoops, int arenaLocal) {
+        this.loops = loops;
+        this.epilogueLoops = epilogueLoops;
         this.code = code;
         this.mv = code.mv;
         this.owner = owner;
@@ -43,11 +47,17 @@ final class KernelCalls {
         this.arenaLocal = arenaLocal;
     }
 
-    void emit(Kernel k, int index) {
+    void emit(Kernel k) {
         switch (k) {
-            case Kernel.Elementwise e -> elementwise(e, index);
-            case Kernel.MatMul m -> matmul(m);
-            case Kernel.Conv2d c -> conv2d(c);
+            case Kernel.Elementwise e -> elementwise(e, loops.get(e));
+            case Kernel.MatMul m -> {
+                matmul(m);
+                epilogue(m);
+            }
+            case Kernel.Conv2d c -> {
+                conv2d(c);
+                epilogue(c);
+            }
             case Kernel.Pool2d p -> pool(p);
             case Kernel.Reduce r -> reduce(r);
             case Kernel.Softmax s -> softmax(s);
@@ -59,6 +69,15 @@ final class KernelCalls {
             case Kernel.Iota i -> iota(i);
         }
     }
+
+    /** The generated loop of an epilogue the tuned primitive cannot apply itself (see ModelClassEmitter). */
+    private void epilogue(Kernel k) {
+        Kernel.Elementwise loop = epilogueLoops.get(k);
+        if (loop != null) elementwise(loop, loops.get(k));
+    }
+
+    /** Whether the tuned primitive applies the epilogue itself (a relu clamp in registers). */
+    private static boolean reluFlag(Kernel.Epilogue e) { return e.isRelu(); }
 
     /** Pushes a buf's array. */
     void array(Buf b) {
@@ -139,7 +158,7 @@ final class KernelCalls {
                 code.dim(cols);
                 code.dim(m2);
                 optionalBuf(m.bias());
-                code.bool(m.relu());
+                code.bool(reluFlag(m.epilogue()));
                 code.invokeStatic(KERNELS + "Gemm", "matmul", "([FIIZ" + PACKED_DESC + "[FIII[FIZ)V");
             } else {
                 buf(m.b());
@@ -151,7 +170,7 @@ final class KernelCalls {
                 code.dim(cols);
                 code.dim(inner);
                 optionalBuf(m.bias());
-                code.bool(m.relu());
+                code.bool(reluFlag(m.epilogue()));
                 code.invokeStatic(KERNELS + "Gemm", "matmul", "([FIIZ[FIIZ[FIIIII[FIZ)V");
             }
             return;
@@ -177,7 +196,7 @@ final class KernelCalls {
         code.dim(cols);
         code.dim(inner);
         optionalBuf(m.bias());
-        code.bool(m.relu());
+        code.bool(reluFlag(m.epilogue()));
         code.invokeStatic(KERNELS + "Gemm", "matmul", "([FIIZ[FIIZ[FIIIII[FIZ)V");
         mv.visitIincInsn(i, 1);
         mv.visitJumpInsn(GOTO, test);
@@ -210,6 +229,7 @@ final class KernelCalls {
     }
 
     private void conv2d(Kernel.Conv2d c) {
+        if (c.layout() != Kernel.Layout.NCHW) throw new UnsupportedByBackend("conv2d in layout " + c.layout().text());
         List<Dim> x = dims(c.x()), w = dims(c.weight()), out = dims(c.out());
         buf(c.x());
         for (Dim d : x) code.dim(d);
@@ -233,11 +253,12 @@ final class KernelCalls {
         buf(c.out());
         code.dim(out.get(2));
         code.dim(out.get(3));
-        code.bool(c.relu());
+        code.bool(reluFlag(c.epilogue()));
         code.invokeStatic(KERNELS + "Conv2d", "conv2d", "([FIIIII" + weightDesc + "III[FIIIIIIIIII[FIIIZ)V");
     }
 
     private void pool(Kernel.Pool2d p) {
+        if (p.layout() != Kernel.Layout.NCHW) throw new UnsupportedByBackend("pooling in layout " + p.layout().text());
         List<Dim> x = dims(p.x()), out = dims(p.out());
         buf(p.x());
         for (Dim d : x) code.dim(d);

@@ -41,6 +41,14 @@ final class ModelClassEmitter {
     private final List<String> symbols;
     private final Map<String, Integer> weightIndex = new LinkedHashMap<>();
     private final Map<Kernel, Integer> prepared = new IdentityHashMap<>();
+    /**
+     * Every generated elementwise loop, numbered for its method name: the program's elementwise
+     * kernels (load-time ones included) and, for a matmul or convolution whose epilogue is more
+     * than a relu, the in-place loop that applies it to the output.
+     */
+    private final Map<Kernel, Integer> loops = new IdentityHashMap<>();
+    private final Map<Kernel, Kernel.Elementwise> epilogueLoops = new IdentityHashMap<>();
+    private final List<Kernel.Elementwise> loopKernels = new ArrayList<>();
 
     ModelClassEmitter(KernelProgram program, String internalName) {
         this.program = program;
@@ -48,6 +56,21 @@ final class ModelClassEmitter {
         this.vectorName = internalName + "$Vec";
         this.symbols = symbolsOf(program);
         for (Buf w : program.weights()) weightIndex.put(w.name(), weightIndex.size());
+        for (Buf w : program.derived()) weightIndex.put(w.name(), weightIndex.size());
+        List<Kernel> all = new ArrayList<>(program.prepare());
+        all.addAll(program.kernels());
+        for (Kernel k : all) {
+            Kernel.Elementwise loop = switch (k) {
+                case Kernel.Elementwise e -> e;
+                case Kernel.MatMul m -> epilogueLoop(m.out(), m.epilogue());
+                case Kernel.Conv2d c -> epilogueLoop(c.out(), c.epilogue());
+                default -> null;
+            };
+            if (loop == null) continue;
+            loops.put(k, loopKernels.size());
+            loopKernels.add(loop);
+            if (!(k instanceof Kernel.Elementwise)) epilogueLoops.put(k, loop);
+        }
         for (Kernel k : program.kernels()) {
             if (k instanceof Kernel.MatMul m && packable(m)) prepared.put(k, prepared.size());
             if (k instanceof Kernel.Conv2d c && c.weight().space() == dev.nnc.ir.kernel.Space.WEIGHT) prepared.put(k, prepared.size());
@@ -55,6 +78,18 @@ final class ModelClassEmitter {
     }
 
     String vectorName() { return vectorName; }
+
+    /**
+     * An epilogue other than none or relu (which the tuned primitives apply in registers) runs
+     * as an in-place elementwise pass over the output: %0 reads the output itself.
+     */
+    private static Kernel.Elementwise epilogueLoop(Buf out, Kernel.Epilogue e) {
+        if (e.isNone() || e.isRelu()) return null;
+        List<Buf> ins = new ArrayList<>();
+        ins.add(out);
+        ins.addAll(e.ins());
+        return new Kernel.Elementwise(out, ins, e.expr());
+    }
 
     /** Symbols in the order inputs first mention them; they become int locals and parameters. */
     static List<String> symbolsOf(KernelProgram p) {
@@ -96,10 +131,8 @@ final class ModelClassEmitter {
             predict(cw);
             if (program.outputs().size() == 1) allocatingPredict(cw);
         }
-        List<Kernel> kernels = program.kernels();
-        for (int i = 0; i < kernels.size(); i++) {
-            if (kernels.get(i) instanceof Kernel.Elementwise e) ElementwiseEmitter.emit(cw, "k" + i + "_scalar", e, false, null);
-        }
+        if (!program.prepare().isEmpty()) prepare(cw);
+        for (int i = 0; i < loopKernels.size(); i++) ElementwiseEmitter.emit(cw, "k" + i + "_scalar", loopKernels.get(i), false, null);
         cw.visitEnd();
         return cw.toByteArray();
     }
@@ -115,10 +148,7 @@ final class ModelClassEmitter {
         mv.visitInsn(RETURN);
         mv.visitMaxs(0, 0);
         mv.visitEnd();
-        List<Kernel> kernels = program.kernels();
-        for (int i = 0; i < kernels.size(); i++) {
-            if (kernels.get(i) instanceof Kernel.Elementwise e) ElementwiseEmitter.emit(cw, "k" + i, e, true, vectorName);
-        }
+        for (int i = 0; i < loopKernels.size(); i++) ElementwiseEmitter.emit(cw, "k" + i, loopKernels.get(i), true, vectorName);
         cw.visitEnd();
         return cw.toByteArray();
     }
@@ -157,6 +187,7 @@ final class ModelClassEmitter {
         for (Buf in : program.inputs()) s.append("in ").append(in.name()).append(':').append(typeText(in)).append('\n');
         for (Buf out : program.outputs()) s.append("out ").append(out.name()).append(':').append(typeText(out)).append('\n');
         for (Buf w : program.weights()) s.append("param ").append(w.name()).append(':').append(typeText(w)).append('\n');
+        for (Buf w : program.derived()) s.append("derived ").append(w.name()).append(':').append(typeText(w)).append('\n');
         for (String sym : symbols) s.append("symbol ").append(sym).append('\n');
         long generated = program.kernels().stream().filter(k -> k instanceof Kernel.Elementwise).count();
         s.append("note ").append(program.kernels().size()).append(" kernels: ").append(generated)
@@ -174,6 +205,10 @@ final class ModelClassEmitter {
         mv.visitLdcInsn(signature());
         code.iconst(prepared.size());
         mv.visitMethodInsn(INVOKESPECIAL, COMPILED_MODEL, "<init>", "(Ljava/util/Map;Ljava/lang/String;I)V", false);
+        if (!program.prepare().isEmpty()) {
+            mv.visitVarInsn(ALOAD, 0);
+            mv.visitMethodInsn(INVOKESPECIAL, internalName, "prepare0", "()V", false);
+        }
         for (var e : prepared.entrySet()) {
             mv.visitVarInsn(ALOAD, 0);
             mv.visitFieldInsn(GETFIELD, COMPILED_MODEL, "prepared", "[Ljava/lang/Object;");
@@ -200,6 +235,19 @@ final class ModelClassEmitter {
             }
             mv.visitInsn(AASTORE);
         }
+        mv.visitInsn(RETURN);
+        mv.visitMaxs(0, 0);
+        mv.visitEnd();
+    }
+
+    /** {@code prepare0()}: the load-time kernels, computing derived weights from the weights. */
+    private void prepare(ClassWriter cw) {
+        MethodVisitor mv = cw.visitMethod(ACC_PRIVATE, "prepare0", "()V", null, null);
+        mv.visitCode();
+        Code code = new Code(mv, Map.of(), 1);
+        KernelCalls calls = new KernelCalls(code, internalName, vectorName, Map.of(), Map.of(), weightIndex, Map.of(),
+                loops, epilogueLoops, -1);
+        for (Kernel k : program.prepare()) calls.emit(k);
         mv.visitInsn(RETURN);
         mv.visitMaxs(0, 0);
         mv.visitEnd();
@@ -299,9 +347,9 @@ final class ModelClassEmitter {
         Map<String, Integer> symbolLocals = new LinkedHashMap<>();
         for (String s : symbols) symbolLocals.put(s, local++);
         Code code = new Code(mv, symbolLocals, local);
-        KernelCalls calls = new KernelCalls(code, internalName, vectorName, inputLocals, outputLocals, weightIndex, prepared, arena);
-        List<Kernel> kernels = program.kernels();
-        for (int i = 0; i < kernels.size(); i++) calls.emit(kernels.get(i), i);
+        KernelCalls calls = new KernelCalls(code, internalName, vectorName, inputLocals, outputLocals, weightIndex, prepared,
+                loops, epilogueLoops, arena);
+        for (Kernel k : program.kernels()) calls.emit(k);
         mv.visitInsn(RETURN);
         mv.visitMaxs(0, 0);
         mv.visitEnd();
@@ -417,7 +465,9 @@ final class ModelClassEmitter {
                 indexInputs.add(g.indices().name());
             }
         }
-        for (Kernel k : p.kernels()) {
+        List<Kernel> all = new ArrayList<>(p.prepare());
+        all.addAll(p.kernels());
+        for (Kernel k : all) {
             List<Buf> bufs = new ArrayList<>(k.ins());
             bufs.add(k.out());
             for (Buf b : bufs) {

@@ -15,36 +15,86 @@ public sealed interface Kernel {
     /** The bufs read, in the order the text form prints them. */
     List<Buf> ins();
 
-    /** True when the kernel may write over its first input (same storage). */
+    /** True when the kernel writes over its first input (same storage), which it may only do element by element. */
     default boolean inPlace() { return false; }
 
-    /** {@code out = expr(ins...)}, inputs broadcast to out's shape; a cast when out's dtype differs. */
+    /** Data layout of a 4-d activation: channels second (PyTorch's default) or last. */
+    enum Layout {
+        NCHW, NHWC;
+
+        public String text() { return name().toLowerCase(java.util.Locale.ROOT); }
+    }
+
+    /**
+     * What a matmul or convolution applies to each output element after the product and the
+     * bias: {@code expr} where {@code %0} is that element and {@code %i} (i >= 1) is
+     * {@code ins[i-1]} broadcast to the output's shape, e.g. {@code relu(add(%0, %1))} for a
+     * residual add and relu. Fused here so the intermediate is never stored.
+     */
+    record Epilogue(List<Buf> ins, Expr expr) {
+        public static final Epilogue NONE = new Epilogue(List.of(), new Expr.In(0));
+        public static final Epilogue RELU = new Epilogue(List.of(), new Expr.Unary(Expr.UnaryFn.RELU, new Expr.In(0)));
+
+        public Epilogue {
+            ins = List.copyOf(ins);
+        }
+
+        public boolean isNone() { return equals(NONE); }
+
+        public boolean isRelu() { return equals(RELU); }
+    }
+
+    /**
+     * {@code out = expr(ins...)}, inputs broadcast to out's shape; a cast when out's dtype
+     * differs. Runs in place when input 0 is out's storage with out's shape.
+     */
     record Elementwise(Buf out, List<Buf> ins, Expr expr) implements Kernel {
         public Elementwise {
             ins = List.copyOf(ins);
         }
+
+        @Override public boolean inPlace() {
+            return !ins.isEmpty() && ins.getFirst().sameStorage(out) && ins.getFirst().type().shape().equals(out.type().shape());
+        }
     }
 
     /**
-     * {@code out[..., M, N] = op(a)[..., M, K] @ op(b)[..., K, N] (+ bias[N]) (relu)}, where
+     * {@code out[..., M, N] = epilogue(op(a)[..., M, K] @ op(b)[..., K, N] + bias[N])}, where
      * op transposes the last two dims when the flag is set (the operand is stored transposed).
      * Batch dims broadcast. {@code bias} may be null.
      */
-    record MatMul(Buf out, Buf a, Buf b, Buf bias, boolean transA, boolean transB, boolean relu) implements Kernel {
-        @Override public List<Buf> ins() { return bias == null ? List.of(a, b) : List.of(a, b, bias); }
+    record MatMul(Buf out, Buf a, Buf b, Buf bias, boolean transA, boolean transB, Epilogue epilogue) implements Kernel {
+        @Override public List<Buf> ins() { return withEpilogue(bias == null ? List.of(a, b) : List.of(a, b, bias), epilogue); }
     }
 
-    /** NCHW convolution with OIHW weights; padding is [top, left, bottom, right]; bias may be null. */
+    /**
+     * Convolution with OIHW weights; x and out are NCHW or NHWC as {@code layout} says;
+     * padding is [top, left, bottom, right]; bias (per output channel) may be null.
+     */
     record Conv2d(Buf out, Buf x, Buf weight, Buf bias, List<Integer> stride, List<Integer> padding,
-                  List<Integer> dilation, int groups, boolean relu) implements Kernel {
-        @Override public List<Buf> ins() { return bias == null ? List.of(x, weight) : List.of(x, weight, bias); }
+                  List<Integer> dilation, int groups, Layout layout, Epilogue epilogue) implements Kernel {
+        public Conv2d {
+            stride = frozen(stride);
+            padding = frozen(padding);
+            dilation = frozen(dilation);
+        }
+
+        @Override public List<Buf> ins() {
+            return withEpilogue(bias == null ? List.of(x, weight) : List.of(x, weight, bias), epilogue);
+        }
     }
 
     enum PoolKind { MAX, AVG }
 
-    /** NCHW pooling; padding is [top, left, bottom, right]. */
+    /** Pooling over NCHW or NHWC; padding is [top, left, bottom, right]. */
     record Pool2d(Buf out, Buf x, PoolKind kind, List<Integer> kernel, List<Integer> stride, List<Integer> padding,
-                  boolean countIncludePad) implements Kernel {
+                  boolean countIncludePad, Layout layout) implements Kernel {
+        public Pool2d {
+            kernel = frozen(kernel);
+            stride = frozen(stride);
+            padding = frozen(padding);
+        }
+
         @Override public List<Buf> ins() { return List.of(x); }
     }
 
@@ -52,6 +102,10 @@ public sealed interface Kernel {
 
     /** Reduces {@code axes} of x (sorted, contiguous); out has x's shape without them, or with 1s there. */
     record Reduce(Buf out, Buf x, ReduceKind kind, List<Integer> axes) implements Kernel {
+        public Reduce {
+            axes = frozen(axes);
+        }
+
         @Override public List<Buf> ins() { return List.of(x); }
     }
 
@@ -67,11 +121,20 @@ public sealed interface Kernel {
 
     /** Permutes dims: out dim i is x dim perm[i]. */
     record Transpose(Buf out, Buf x, List<Integer> perm) implements Kernel {
+        public Transpose {
+            perm = frozen(perm);
+        }
+
         @Override public List<Buf> ins() { return List.of(x); }
     }
 
     /** {@code out[i...] = x[starts[d] + i_d * steps[d] ...]}, one start and step per dim (starts normalized, steps >= 1). */
     record Slice(Buf out, Buf x, List<Integer> starts, List<Integer> steps) implements Kernel {
+        public Slice {
+            starts = frozen(starts);
+            steps = frozen(steps);
+        }
+
         @Override public List<Buf> ins() { return List.of(x); }
     }
 
@@ -92,5 +155,17 @@ public sealed interface Kernel {
     /** Each element is its index along {@code axis}. */
     record Iota(Buf out, int axis) implements Kernel {
         @Override public List<Buf> ins() { return List.of(); }
+    }
+
+    /** An unmodifiable copy that keeps nulls, so that the verifier can report a broken kernel instead of failing here. */
+    private static <T> List<T> frozen(List<T> list) {
+        return list == null ? null : java.util.Collections.unmodifiableList(new java.util.ArrayList<>(list));
+    }
+
+    private static List<Buf> withEpilogue(List<Buf> main, Epilogue epilogue) {
+        if (epilogue == null || epilogue.ins().isEmpty()) return main;
+        List<Buf> all = new java.util.ArrayList<>(main);
+        all.addAll(epilogue.ins());
+        return List.copyOf(all);
     }
 }

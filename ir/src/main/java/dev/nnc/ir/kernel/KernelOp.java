@@ -26,10 +26,10 @@ import java.util.Optional;
  */
 enum KernelOp {
     ELEMENTWISE("elementwise", 0, Integer.MAX_VALUE),
-    MATMUL("matmul", 2, 3, bool("transA"), bool("transB"), bool("relu")),
-    CONV2D("conv2d", 2, 3, ints("stride"), ints("padding"), ints("dilation"), integer("groups"), bool("relu")),
-    MAX_POOL2D("max_pool2d", 1, 1, ints("kernel"), ints("stride"), ints("padding"), bool("countIncludePad")),
-    AVG_POOL2D("avg_pool2d", 1, 1, ints("kernel"), ints("stride"), ints("padding"), bool("countIncludePad")),
+    MATMUL("matmul", 2, 3, bool("transA"), bool("transB")),
+    CONV2D("conv2d", 2, 3, ints("stride"), ints("padding"), ints("dilation"), integer("groups"), layout()),
+    MAX_POOL2D("max_pool2d", 1, 1, ints("kernel"), ints("stride"), ints("padding"), bool("countIncludePad"), layout()),
+    AVG_POOL2D("avg_pool2d", 1, 1, ints("kernel"), ints("stride"), ints("padding"), bool("countIncludePad"), layout()),
     REDUCE_SUM("reduce_sum", 1, 1, ints("axes")),
     REDUCE_MEAN("reduce_mean", 1, 1, ints("axes")),
     REDUCE_MAX("reduce_max", 1, 1, ints("axes")),
@@ -43,7 +43,7 @@ enum KernelOp {
     GATHER("gather", 2, 2, integer("axis")),
     IOTA("iota", 0, 0, integer("axis"));
 
-    enum AttrType { INT, INTS, BOOL, FLOAT }
+    enum AttrType { INT, INTS, BOOL, FLOAT, LAYOUT }
 
     record Attr(String name, AttrType type) {}
 
@@ -66,6 +66,11 @@ enum KernelOp {
     private static Attr ints(String name) { return new Attr(name, AttrType.INTS); }
 
     private static Attr real(String name) { return new Attr(name, AttrType.FLOAT); }
+
+    private static Attr layout() { return new Attr("layout", AttrType.LAYOUT); }
+
+    /** Whether kernels of this op may carry an {@link Kernel.Epilogue}. */
+    boolean hasEpilogue() { return this == MATMUL || this == CONV2D; }
 
     static Optional<KernelOp> fromText(String text) {
         return Arrays.stream(values()).filter(op -> op.text.equals(text)).findFirst();
@@ -93,11 +98,29 @@ enum KernelOp {
     }
 
     /**
-     * The bufs a kernel reads in printed order, as {@link Kernel#ins()} returns them, except
-     * that a missing (null) operand stays in the list instead of throwing: the printer and
-     * the verifier must cope with broken kernels.
+     * The bufs a kernel reads, as {@link Kernel#ins()} returns them (its operands, then its
+     * epilogue's), except that a missing (null) operand stays in the list instead of
+     * throwing: the printer and the verifier must cope with broken kernels.
      */
     static List<Buf> operands(Kernel k) {
+        Kernel.Epilogue e = epilogue(k);
+        if (e == null || e.ins().isEmpty()) return mainOperands(k);
+        List<Buf> all = new java.util.ArrayList<>(mainOperands(k));
+        all.addAll(e.ins());
+        return all;
+    }
+
+    /** A matmul's or convolution's epilogue (null when missing), else null. */
+    static Kernel.Epilogue epilogue(Kernel k) {
+        return switch (k) {
+            case MatMul m -> m.epilogue();
+            case Conv2d c -> c.epilogue();
+            default -> null;
+        };
+    }
+
+    /** The bufs inside the kernel's parentheses in the text form (not the epilogue's). */
+    static List<Buf> mainOperands(Kernel k) {
         return switch (k) {
             case Elementwise e -> e.ins();
             case MatMul m -> m.bias() == null ? Arrays.asList(m.a(), m.b()) : Arrays.asList(m.a(), m.b(), m.bias());
@@ -119,9 +142,9 @@ enum KernelOp {
     static List<Object> attrValues(Kernel k) {
         return switch (k) {
             case Elementwise e -> List.of();
-            case MatMul m -> List.of(m.transA(), m.transB(), m.relu());
-            case Conv2d c -> Arrays.asList(c.stride(), c.padding(), c.dilation(), c.groups(), c.relu());
-            case Pool2d p -> Arrays.asList(p.kernel(), p.stride(), p.padding(), p.countIncludePad());
+            case MatMul m -> List.of(m.transA(), m.transB());
+            case Conv2d c -> Arrays.asList(c.stride(), c.padding(), c.dilation(), c.groups(), c.layout());
+            case Pool2d p -> Arrays.asList(p.kernel(), p.stride(), p.padding(), p.countIncludePad(), p.layout());
             case Reduce r -> Arrays.asList(r.axes());
             case Softmax s -> List.of(s.axis());
             case LayerNorm l -> List.of(l.axis(), l.eps());
@@ -136,19 +159,20 @@ enum KernelOp {
     /**
      * The kernel this op makes of its bufs and attribute values (in {@link #attrs} order, of
      * their declared types). The caller has checked the number of bufs; {@code expr} is for
-     * elementwise only.
+     * elementwise only, {@code epilogue} for matmul and conv2d only.
      */
     @SuppressWarnings("unchecked")
-    Kernel build(Buf out, List<Buf> ins, List<Object> a, Expr expr) {
+    Kernel build(Buf out, List<Buf> ins, List<Object> a, Expr expr, Kernel.Epilogue epilogue) {
         return switch (this) {
             case ELEMENTWISE -> new Elementwise(out, ins, expr);
             case MATMUL -> new MatMul(out, ins.get(0), ins.get(1), ins.size() > 2 ? ins.get(2) : null,
-                    (Boolean) a.get(0), (Boolean) a.get(1), (Boolean) a.get(2));
+                    (Boolean) a.get(0), (Boolean) a.get(1), epilogue);
             case CONV2D -> new Conv2d(out, ins.get(0), ins.get(1), ins.size() > 2 ? ins.get(2) : null,
                     (List<Integer>) a.get(0), (List<Integer>) a.get(1), (List<Integer>) a.get(2),
-                    (Integer) a.get(3), (Boolean) a.get(4));
+                    (Integer) a.get(3), (Kernel.Layout) a.get(4), epilogue);
             case MAX_POOL2D, AVG_POOL2D -> new Pool2d(out, ins.get(0), this == MAX_POOL2D ? PoolKind.MAX : PoolKind.AVG,
-                    (List<Integer>) a.get(0), (List<Integer>) a.get(1), (List<Integer>) a.get(2), (Boolean) a.get(3));
+                    (List<Integer>) a.get(0), (List<Integer>) a.get(1), (List<Integer>) a.get(2), (Boolean) a.get(3),
+                    (Kernel.Layout) a.get(4));
             case REDUCE_SUM, REDUCE_MEAN, REDUCE_MAX -> new Reduce(out, ins.get(0), switch (this) {
                 case REDUCE_SUM -> ReduceKind.SUM;
                 case REDUCE_MEAN -> ReduceKind.MEAN;

@@ -21,9 +21,10 @@ import java.util.stream.Collectors;
  * compare equal to the graph IR's. Comments run from {@code //} to the end of the line.
  *
  * <pre>
- * program := 'kernels' NAME '{' decl* 'arena' DIM kernel* '}'
- * decl    := ('input' | 'weight' | 'output') NAME ('@' DIM)? ':' TYPE
- * kernel  := OP '(' (buf (',' buf)*)? ')' '->' buf ('=' expr | '{' (attr (',' attr)*)? '}')
+ * program := 'kernels' NAME '{' decl* 'arena' DIM ('prepare' kernel)* kernel* '}'
+ * decl    := ('input' | 'weight' | 'derived' | 'output') NAME ('@' DIM)? ':' TYPE
+ * kernel  := OP '(' (buf (',' buf)*)? ')' '->' buf ('=' expr | '{' (attr (',' attr)*)? '}' epilogue?)
+ * epilogue:= 'epilogue' '(' (buf (',' buf)*)? ')' '=' expr            (matmul and conv2d only)
  * buf     := ('in' | 'out' | 'w' | 'arena') ':' NAME ('@' DIM)? ':' TYPE      (arena bufs need '@')
  * expr    := '%' INT | '-'? (NUMBER | 'inf' | 'nan') | FN '(' expr (',' expr)* ')'
  * </pre>
@@ -75,22 +76,29 @@ public final class KernelParser {
         in.expectWord("kernels");
         String name = in.name("a program name");
         in.expect("{");
-        List<Buf> inputs = new ArrayList<>(), weights = new ArrayList<>(), outputs = new ArrayList<>();
+        List<Buf> inputs = new ArrayList<>(), weights = new ArrayList<>(), derived = new ArrayList<>();
+        List<Buf> outputs = new ArrayList<>();
         while (true) {
             Token t = in.peek();
             if (t.isIdent("input")) inputs.add(declaration(Space.INPUT));
             else if (t.isIdent("weight")) weights.add(declaration(Space.WEIGHT));
+            else if (t.isIdent("derived")) derived.add(declaration(Space.WEIGHT));
             else if (t.isIdent("output")) outputs.add(declaration(Space.OUTPUT));
             else if (t.isIdent("arena")) break;
-            else throw in.error(t, "expected 'input', 'weight', 'output' or 'arena' but found " + t.describe());
+            else throw in.error(t, "expected 'input', 'weight', 'derived', 'output' or 'arena' but found " + t.describe());
         }
         in.next();
         Dim arenaSize = in.dim();
+        List<Kernel> prepare = new ArrayList<>();
+        while (in.peek().isIdent("prepare")) {
+            in.next();
+            prepare.add(kernel());
+        }
         List<Kernel> kernels = new ArrayList<>();
         while (!in.peek().is("}") && in.peek().kind() != Kind.EOF) kernels.add(kernel());
         in.expect("}");
         in.expectEnd();
-        return new KernelProgram(name, inputs, weights, outputs, arenaSize, kernels);
+        return new KernelProgram(name, inputs, weights, derived, outputs, arenaSize, prepare, kernels);
     }
 
     private Buf declaration(Space space) {
@@ -122,9 +130,22 @@ public final class KernelParser {
         Buf out = buf();
         if (op == KernelOp.ELEMENTWISE) {
             in.expect("=");
-            return op.build(out, ins, List.of(), expr());
+            return op.build(out, ins, List.of(), expr(), null);
         }
-        return op.build(out, ins, attributes(op, opTok), null);
+        List<Object> attrs = attributes(op, opTok);
+        Kernel.Epilogue epilogue = Kernel.Epilogue.NONE;
+        if (op.hasEpilogue() && in.peek().isIdent("epilogue")) {
+            in.next();
+            in.expect("(");
+            List<Buf> extra = new ArrayList<>();
+            if (!in.peek().is(")")) {
+                do extra.add(buf()); while (in.accept(","));
+            }
+            in.expect(")");
+            in.expect("=");
+            epilogue = new Kernel.Epilogue(extra, expr());
+        }
+        return op.build(out, ins, attrs, null, epilogue);
     }
 
     private static String count(KernelOp op) {
@@ -170,6 +191,13 @@ public final class KernelParser {
                 }
                 in.next();
                 yield Boolean.valueOf(t.text());
+            }
+            case LAYOUT -> {
+                Token t = in.peek();
+                Kernel.Layout layout = Arrays.stream(Kernel.Layout.values()).filter(l -> t.isIdent(l.text())).findFirst()
+                        .orElseThrow(() -> in.error(t, "expected a layout (nchw or nhwc) for '" + attr.name() + "' but found " + t.describe()));
+                in.next();
+                yield layout;
             }
             case INTS -> {
                 in.expect("[");

@@ -15,13 +15,15 @@ import java.util.regex.Pattern;
  *   weight conv1.weight : f32[32,1,3,3]
  *   output output : f32[B,10]
  *   arena B*43264+512
- *   conv2d(in:image : f32[B,1,28,28], w:conv1.weight : f32[32,1,3,3]) -> arena:t0@0 : f32[B,32,26,26] {stride=[1,1], padding=[0,0,0,0], dilation=[1,1], groups=1, relu=false}
+ *   conv2d(in:image : f32[B,1,28,28], w:conv1.weight : f32[32,1,3,3]) -> arena:t0@0 : f32[B,32,26,26] {stride=[1,1], padding=[0,0,0,0], dilation=[1,1], groups=1, layout=nchw} epilogue() = relu(%0)
  *   elementwise(arena:t0@0 : f32[B,32,26,26]) -> arena:t1@B*21632 : f32[B,32,26,26] = relu(%0)
  * }
  * </pre>
  *
- * Declarations come first (inputs, weights, outputs), then the arena size in elements, then
- * one kernel per line in execution order. A buf is {@code SPACE:NAME}, then {@code @OFFSET}
+ * Declarations come first (inputs, weights, derived weights, outputs), then the arena size in
+ * elements, then the load-time kernels, each line starting with {@code prepare}, then one
+ * kernel per line in execution order. A matmul or convolution with an epilogue other than
+ * the identity ends with {@code epilogue(BUFS) = EXPR}. A buf is {@code SPACE:NAME}, then {@code @OFFSET}
  * (always for arena bufs, elsewhere only when not 0), then {@code : TYPE}. Attributes follow
  * the record's field order and are all printed; a null bias is simply not among the inputs.
  * Dims, types, floats and quoted names are written as the graph IR writes them.
@@ -39,8 +41,10 @@ public final class KernelPrinter {
         sb.append("kernels ").append(name(p.name())).append(" {\n");
         declarations(sb, "input", Space.INPUT, p.inputs());
         declarations(sb, "weight", Space.WEIGHT, p.weights());
+        declarations(sb, "derived", Space.WEIGHT, p.derived());
         declarations(sb, "output", Space.OUTPUT, p.outputs());
         sb.append("  arena ").append(dim(p.arenaSize())).append('\n');
+        for (Kernel k : p.prepare()) sb.append("  prepare ").append(print(k)).append('\n');
         for (Kernel k : p.kernels()) sb.append("  ").append(print(k)).append('\n');
         return sb.append("}\n").toString();
     }
@@ -62,7 +66,7 @@ public final class KernelPrinter {
         if (k == null) return "<null kernel>";
         KernelOp op = KernelOp.of(k);
         StringBuilder sb = new StringBuilder(op.text).append('(');
-        List<Buf> ins = KernelOp.operands(k);
+        List<Buf> ins = KernelOp.mainOperands(k);
         for (int i = 0; i < ins.size(); i++) sb.append(i == 0 ? "" : ", ").append(buf(ins.get(i)));
         sb.append(") -> ").append(buf(k.out()));
         if (k instanceof Kernel.Elementwise e) return sb.append(" = ").append(expr(e.expr())).toString();
@@ -71,7 +75,14 @@ public final class KernelPrinter {
         for (int i = 0; i < op.attrs.size(); i++) {
             sb.append(i == 0 ? "" : ", ").append(op.attrs.get(i).name()).append('=').append(value(values.get(i)));
         }
-        return sb.append('}').toString();
+        sb.append('}');
+        Kernel.Epilogue e = KernelOp.epilogue(k);
+        if (e != null && !e.isNone()) {
+            sb.append(" epilogue(");
+            for (int i = 0; i < e.ins().size(); i++) sb.append(i == 0 ? "" : ", ").append(buf(e.ins().get(i)));
+            sb.append(") = ").append(expr(e.expr()));
+        }
+        return sb.toString();
     }
 
     /** A buf as kernels name it: {@code arena:t0@B*64 : f32[B,64]}, {@code w:fc.weight : f32[10,64]}. */
@@ -115,6 +126,7 @@ public final class KernelPrinter {
                 for (int i = 0; i < list.size(); i++) sb.append(i == 0 ? "" : ",").append(list.get(i) == null ? "?" : list.get(i));
                 yield sb.append(']').toString();
             }
+            case Kernel.Layout l -> l.text();
             default -> v.toString(); // Integer, Boolean
         };
     }

@@ -58,6 +58,11 @@ public final class KernelVerifier {
     private final Sizes sizes;
     private final List<String> problems = new ArrayList<>();
     private final Map<String, Buf> inputs = new HashMap<>(), weights = new HashMap<>(), outputs = new HashMap<>();
+    private final Map<String, Buf> derived = new HashMap<>();
+    /** Derived weights a prepare kernel has computed so far. */
+    private final Set<String> derivedWritten = new HashSet<>();
+    /** True while checking the load-time kernels. */
+    private boolean preparing;
     /** Output name -> the kernel that wrote it, and the buf as written. */
     private final Map<String, Write> outputWrites = new HashMap<>();
     /** Arena bufs written and not overwritten since, by storage. */
@@ -95,7 +100,23 @@ public final class KernelVerifier {
     private void run() {
         declare("input", Space.INPUT, program.inputs(), inputs);
         declare("weight", Space.WEIGHT, program.weights(), weights);
+        declare("derived", Space.WEIGHT, program.derived(), derived);
         declare("output", Space.OUTPUT, program.outputs(), outputs);
+        for (Buf d : program.derived()) {
+            if (d == null || d.name() == null || d.type() == null || d.type().shape() == null) continue;
+            if (weights.containsKey(d.name())) problems.add("derived " + KernelPrinter.name(d.name()) + ": has a weight's name");
+            if (d.type().shape().dims().stream().anyMatch(x -> !x.isKnown())) {
+                problems.add("derived " + KernelPrinter.name(d.name()) + ": has symbolic size " + d.type() + " (weights are fixed)");
+            }
+        }
+        preparing = true;
+        for (int i = 0; i < program.prepare().size(); i++) kernel(i, program.prepare().get(i));
+        preparing = false;
+        for (Buf d : program.derived()) {
+            if (d != null && d.name() != null && !derivedWritten.contains(d.name())) {
+                problems.add("derived " + KernelPrinter.name(d.name()) + ": no prepare kernel computes it");
+            }
+        }
         Dim arena = program.arenaSize();
         if (arena == null) problems.add("arena: the program has no arena size");
         else if (!sizes.holds(v -> v[0] >= 0, arena)) problems.add("arena: size " + arena + " can be negative");
@@ -144,7 +165,7 @@ public final class KernelVerifier {
         }
 
         void fail(String problem) {
-            if (where == null) where = "kernel " + index + ": " + KernelPrinter.print(kernel) + ": ";
+            if (where == null) where = (preparing ? "prepare kernel " : "kernel ") + index + ": " + KernelPrinter.print(kernel) + ": ";
             problems.add(where + problem);
         }
 
@@ -193,6 +214,10 @@ public final class KernelVerifier {
                 return "attribute " + op.attrs.get(j).name() + " is missing or has a missing element";
             }
         }
+        if (op.hasEpilogue()) {
+            Kernel.Epilogue e = KernelOp.epilogue(k);
+            if (e == null || e.expr() == null) return "the epilogue is missing";
+        }
         if (k instanceof Pool2d pool && pool.kind() == null) return "the pooling kind is missing";
         if (k instanceof Reduce r && r.kind() == null) return "the reduction kind is missing";
         return null;
@@ -212,9 +237,20 @@ public final class KernelVerifier {
 
     private void read(Check c, Buf b) {
         String what = "reads " + KernelPrinter.buf(b);
+        if (preparing && b.space() != Space.WEIGHT) {
+            c.fail(what + ", but load-time kernels read only weights and derived weights");
+            return;
+        }
         switch (b.space()) {
             case INPUT -> readDeclared(c, b, what, inputs.get(b.name()), "input");
-            case WEIGHT -> readDeclared(c, b, what, weights.get(b.name()), "weight");
+            case WEIGHT -> {
+                if (derived.containsKey(b.name())) {
+                    if (!derivedWritten.contains(b.name())) c.fail(what + ", which no earlier prepare kernel computes");
+                    else view(c, what, b, derived.get(b.name()).type(), "declared as " + derived.get(b.name()).type());
+                } else {
+                    readDeclared(c, b, what, weights.get(b.name()), "weight");
+                }
+            }
             case OUTPUT -> {
                 Write w = outputWrites.get(b.name());
                 if (w == null) c.fail(what + ", which " + notWrittenYet(b));
@@ -268,6 +304,18 @@ public final class KernelVerifier {
     }
 
     private void write(Check c, int index, Buf out) {
+        if (preparing) {
+            String what = "writes " + KernelPrinter.buf(out);
+            Buf declared = out.space() == Space.WEIGHT ? derived.get(out.name()) : null;
+            if (declared == null) c.fail(what + ", but load-time kernels write only declared derived weights");
+            else if (!derivedWritten.add(out.name())) c.fail(what + ", which an earlier prepare kernel already computed");
+            else view(c, what, out, declared.type(), "it is declared as " + declared.type());
+            return;
+        }
+        if (out.space() == Space.WEIGHT && derived.containsKey(out.name())) {
+            c.fail("writes " + KernelPrinter.buf(out) + ", but derived weights are written only by prepare kernels");
+            return;
+        }
         switch (out.space()) {
             case INPUT, WEIGHT -> c.fail("writes " + KernelPrinter.buf(out) + ", but inputs and weights are read-only");
             case OUTPUT -> {
@@ -366,7 +414,24 @@ public final class KernelVerifier {
         }
     }
 
+    /** Epilogue inputs broadcast to the output; %0 is the product, %1.. the epilogue's bufs. */
+    private void epilogue(Check c, Kernel.Epilogue e, Buf out) {
+        for (int j = 0; j < e.ins().size(); j++) {
+            Buf in = e.ins().get(j);
+            c.require(broadcasts(in.type().shape(), out.type().shape()),
+                    "epilogue input " + (j + 1) + " " + in.type() + " does not broadcast to the output's shape " + out.type().shape());
+        }
+        expr(c, e.expr(), e.ins().size() + 1, out.type().dtype());
+    }
+
+    /** x or out dims as NCHW, whatever the kernel's layout. */
+    private static List<Dim> nchw(List<Dim> dims, Kernel.Layout layout) {
+        if (layout != Kernel.Layout.NHWC || dims.size() != 4) return dims;
+        return List.of(dims.get(0), dims.get(3), dims.get(1), dims.get(2));
+    }
+
     private void matmul(Check c, MatMul m) {
+        epilogue(c, m.epilogue(), m.out());
         sameDType(c, m.out(), m.a(), m.b(), m.bias());
         List<Dim> a = dims(m.a()), b = dims(m.b()), out = dims(m.out());
         if (!c.require(a.size() >= 2 && b.size() >= 2 && out.size() >= 2,
@@ -389,11 +454,13 @@ public final class KernelVerifier {
     }
 
     private void conv2d(Check c, Conv2d conv) {
+        epilogue(c, conv.epilogue(), conv.out());
         isFloat(c, "output", conv.out());
         sameDType(c, conv.out(), conv.x(), conv.weight(), conv.bias());
-        List<Dim> x = dims(conv.x()), w = dims(conv.weight()), out = dims(conv.out());
+        List<Dim> x = nchw(dims(conv.x()), conv.layout()), w = dims(conv.weight()), out = nchw(dims(conv.out()), conv.layout());
+        String layout = conv.layout().name();
         boolean ok = c.require(x.size() == 4 && w.size() == 4 && out.size() == 4,
-                "x, the weight and the output need rank 4 (NCHW, OIHW), but have ranks " + x.size() + ", " + w.size() + ", " + out.size());
+                "x, the weight and the output need rank 4 (" + layout + ", OIHW), but have ranks " + x.size() + ", " + w.size() + ", " + out.size());
         ok &= window(c, conv.stride(), conv.padding(), conv.dilation());
         ok &= c.require(conv.groups() >= 1, "groups " + conv.groups() + " is less than 1");
         if (!ok) return;
@@ -415,9 +482,9 @@ public final class KernelVerifier {
 
     private void pool2d(Check c, Pool2d p) {
         sameType(c, p.x(), p.out(), false);
-        List<Dim> x = dims(p.x()), out = dims(p.out());
+        List<Dim> x = nchw(dims(p.x()), p.layout()), out = nchw(dims(p.out()), p.layout());
         boolean ok = c.require(x.size() == 4 && out.size() == 4,
-                "x and the output need rank 4 (NCHW), but have ranks " + x.size() + ", " + out.size());
+                "x and the output need rank 4 (" + p.layout().name() + "), but have ranks " + x.size() + ", " + out.size());
         ok &= window(c, p.stride(), p.padding(), List.of(1, 1));
         ok &= c.require(p.kernel().size() == 2 && p.kernel().stream().allMatch(k -> k >= 1),
                 "kernel " + KernelPrinter.value(p.kernel()) + " is not two sizes of 1 or more");

@@ -19,15 +19,12 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Lowers graph IR to kernel IR, one kernel per computing op. Reshapes, flattens and dropouts
- * become views of their input's storage; scalar constants are folded into the elementwise
- * expressions that use them; a transpose of the last two dims feeding a matmul becomes the
- * matmul's transposed-operand flag instead of a copy; batch norm becomes one elementwise
- * kernel. A matmul's or convolution's epilogue absorbs what the tuned primitives apply for
- * free: a following bias add of a [N] vector (matmul) and a following relu, when the
- * intermediate has no other use. Graph outputs are written in place by the kernel that
- * computes them. Every other intermediate gets its own arena slot, in order (general fusion
- * and memory planning are the optimizer's job).
+ * Lowers graph IR to kernel IR, one kernel per computing op (fusion, layout and memory
+ * planning are the optimizer's kernel passes). Reshapes, flattens and dropouts become views
+ * of their input's storage; scalar constants are written into the elementwise expressions
+ * that use them; batch norm becomes one elementwise kernel. Graph outputs are written in
+ * place by the kernel that computes them. Every other intermediate gets its own arena slot,
+ * in order.
  */
 public final class Lowering {
     private final Graph graph;
@@ -35,9 +32,6 @@ public final class Lowering {
     private final Map<Integer, Double> constants = new HashMap<>();
     private final Map<Integer, List<Node>> users = new HashMap<>();
     private final Map<Integer, String> outputNames = new HashMap<>();
-    private final Set<Integer> foldedTransposes = new HashSet<>();
-    /** Nodes whose work an earlier matmul/conv epilogue already did. */
-    private final Set<Integer> absorbed = new HashSet<>();
     private final List<Kernel> kernels = new ArrayList<>();
     private final List<Buf> inputs = new ArrayList<>();
     private final List<Buf> weights = new ArrayList<>();
@@ -53,7 +47,6 @@ public final class Lowering {
             for (Value v : n.operands()) users.computeIfAbsent(v.id(), k -> new ArrayList<>()).add(n);
         }
         for (Graph.Output o : graph.outputs()) outputNames.putIfAbsent(o.value().id(), o.name());
-        findFoldableTransposes();
         for (Node n : graph.nodes()) lower(n);
         List<Buf> outputs = new ArrayList<>();
         Set<String> written = new HashSet<>();
@@ -70,27 +63,7 @@ public final class Lowering {
         return new KernelProgram(graph.name(), inputs, weights, outputs, arenaSize, kernels);
     }
 
-    /** Transposes that swap the last two dims and are used only as matmul operands fold into the matmul. */
-    private void findFoldableTransposes() {
-        for (Node n : graph.nodes()) {
-            if (n.op() != Op.TRANSPOSE || !swapsLastTwo(n.attrs().getIntArray("perm"))) continue;
-            List<Node> uses = users.getOrDefault(n.result().id(), List.of());
-            boolean onlyMatmul = !uses.isEmpty() && uses.stream().allMatch(u -> u.op() == Op.MATMUL)
-                    && !outputNames.containsKey(n.result().id());
-            if (onlyMatmul) foldedTransposes.add(n.result().id());
-        }
-    }
-
-    private static boolean swapsLastTwo(int[] perm) {
-        int r = perm.length;
-        if (r < 2 || perm[r - 1] != r - 2 || perm[r - 2] != r - 1) return false;
-        for (int i = 0; i < r - 2; i++) if (perm[i] != i) return false;
-        return true;
-    }
-
     private void lower(Node n) {
-        // Done by an earlier kernel's epilogue, which already wrote this node's value.
-        if (absorbed.contains(n.result().id())) return;
         Attrs a = n.attrs();
         switch (n.op()) {
             case INPUT -> {
@@ -134,16 +107,13 @@ public final class Lowering {
             case MATMUL -> matmul(n);
             case CONV2D -> conv2d(n);
             case MAX_POOL2D -> emit(new Kernel.Pool2d(fresh(n), bufOf(n.operand(0)), Kernel.PoolKind.MAX,
-                    ints(a, "kernel"), ints(a, "stride"), ints(a, "padding"), false));
+                    ints(a, "kernel"), ints(a, "stride"), ints(a, "padding"), false, Kernel.Layout.NCHW));
             case AVG_POOL2D -> emit(new Kernel.Pool2d(fresh(n), bufOf(n.operand(0)), Kernel.PoolKind.AVG,
-                    ints(a, "kernel"), ints(a, "stride"), ints(a, "padding"), a.getBool("count_include_pad")));
+                    ints(a, "kernel"), ints(a, "stride"), ints(a, "padding"), a.getBool("count_include_pad"),
+                    Kernel.Layout.NCHW));
             case GLOBAL_AVG_POOL -> emit(new Kernel.Reduce(fresh(n), bufOf(n.operand(0)), Kernel.ReduceKind.MEAN, List.of(2, 3)));
             case GLOBAL_MAX_POOL -> emit(new Kernel.Reduce(fresh(n), bufOf(n.operand(0)), Kernel.ReduceKind.MAX, List.of(2, 3)));
-            case TRANSPOSE -> {
-                if (!foldedTransposes.contains(n.result().id())) {
-                    emit(new Kernel.Transpose(fresh(n), bufOf(n.operand(0)), ints(a, "perm")));
-                }
-            }
+            case TRANSPOSE -> emit(new Kernel.Transpose(fresh(n), bufOf(n.operand(0)), ints(a, "perm")));
             case CONCAT -> emit(new Kernel.Concat(fresh(n), n.operands().stream().map(this::bufOf).toList(),
                     axis(a.getAxis("axis"), n.type().rank())));
             case SLICE -> slice(n);
@@ -185,57 +155,16 @@ public final class Lowering {
     }
 
     private void matmul(Node n) {
-        Value a = n.operand(0), b = n.operand(1);
-        boolean transA = foldedTransposes.contains(a.id()), transB = foldedTransposes.contains(b.id());
-        Buf bufA = transA ? bufOf(producer(a).operand(0)) : bufOf(a);
-        Buf bufB = transB ? bufOf(producer(b).operand(0)) : bufOf(b);
-        Node last = n;
-        Buf bias = null;
-        Node add = soleUser(last, Op.ADD);
-        if (add != null) {
-            Value other = add.operand(0).id() == last.result().id() ? add.operand(1) : add.operand(0);
-            boolean vector = other.type().rank() == 1 && other.type().shape().dim(0).equals(n.type().shape().dim(-1))
-                    && add.type().equals(n.type());
-            if (vector && bufs.containsKey(other.id())) {
-                bias = bufOf(other);
-                last = absorb(add, n);
-            }
-        }
-        boolean relu = false;
-        Node r = soleUser(last, Op.RELU);
-        if (r != null) {
-            relu = true;
-            last = absorb(r, n);
-        }
-        emit(new Kernel.MatMul(fresh(last), bufA, bufB, bias, transA, transB, relu));
+        emit(new Kernel.MatMul(fresh(n), bufOf(n.operand(0)), bufOf(n.operand(1)), null, false, false,
+                Kernel.Epilogue.NONE));
     }
 
     private void conv2d(Node n) {
         Attrs a = n.attrs();
-        Node last = n;
-        boolean relu = false;
-        Node r = soleUser(n, Op.RELU);
-        if (r != null) {
-            relu = true;
-            last = absorb(r, n);
-        }
-        emit(new Kernel.Conv2d(fresh(last), bufOf(n.operand(0)), bufOf(n.operand(1)),
+        emit(new Kernel.Conv2d(fresh(n), bufOf(n.operand(0)), bufOf(n.operand(1)),
                 n.operands().size() > 2 ? bufOf(n.operand(2)) : null, ints(a, "stride"), ints(a, "padding"),
-                ints(a, "dilation"), a.getAxis("groups"), relu));
+                ints(a, "dilation"), a.getAxis("groups"), Kernel.Layout.NCHW, Kernel.Epilogue.NONE));
     }
-
-    /** The node's only user, if it has exactly one, of that op, and the node is not a model output. */
-    private Node soleUser(Node n, Op op) {
-        List<Node> uses = users.getOrDefault(n.result().id(), List.of());
-        if (uses.size() != 1 || uses.getFirst().op() != op || outputNames.containsKey(n.result().id())) return null;
-        return uses.getFirst();
-    }
-
-    private Node absorb(Node follower, Node kernelNode) {
-        absorbed.add(follower.result().id());
-        return follower;
-    }
-
 
     /** (x - mean) * rsqrt(var + eps) * gamma + beta, with the [C] vectors viewed as [C, 1, ...] to broadcast over NCHW. */
     private void batchNorm(Node n) {
@@ -304,11 +233,9 @@ public final class Lowering {
         emit(new Kernel.Slice(fresh(n), bufOf(x), starts, steps));
     }
 
-    private Node producer(Value v) { return graph.nodes().get(v.id()); }
-
     private Buf bufOf(Value v) {
         Buf b = bufs.get(v.id());
-        if (b == null) throw new IllegalStateException("value %" + v.id() + " has no storage (a folded transpose used elsewhere?)");
+        if (b == null) throw new IllegalStateException("value %" + v.id() + " has no storage");
         return b;
     }
 
