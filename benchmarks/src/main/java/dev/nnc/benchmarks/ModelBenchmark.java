@@ -4,7 +4,8 @@ import dev.nnc.codegen.jvm.JvmBackend;
 import dev.nnc.codegen.jvm.ModelLoader;
 import dev.nnc.frontend.Frontend;
 import dev.nnc.ir.Graph;
-import dev.nnc.ir.kernel.Lowering;
+import dev.nnc.optimizer.OptLevel;
+import dev.nnc.optimizer.PassManager;
 import dev.nnc.runtime.CompiledModel;
 import dev.nnc.runtime.SyntheticWeights;
 import dev.nnc.runtime.Tensor;
@@ -30,8 +31,8 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * Each example model compiled to JVM bytecode, one typed {@code predict(input, output)} call per
- * operation, at batch 1 and 32 on all cores. Weights are the reference script's synthetic
+ * Each example model compiled to JVM bytecode at an optimization level, one typed
+ * {@code predict(input, output)} call per operation, at batch 1 and 32 on all cores. Weights are the reference script's synthetic
  * weights (speed does not depend on their values). {@code ModelFlops} gives the FLOPs per call.
  * Run from the repository root (the models are read from examples/).
  */
@@ -47,6 +48,10 @@ public class ModelBenchmark {
 
     @Param({"1", "32"})
     int batch;
+
+    /** Optimization level: O2 is what nnc compiles by default, O0 one kernel per graph op. */
+    @Param({"O2"})
+    String opt;
 
     private MethodHandle predict;
     private float[] input;
@@ -64,7 +69,7 @@ public class ModelBenchmark {
         Graph g = graph(model);
         Map<String, Tensor> weights = new LinkedHashMap<>();
         for (var p : g.paramSpecs()) weights.put(p.name(), SyntheticWeights.generate(p.name(), p.shape(), 0));
-        CompiledModel m = ModelLoader.instantiate(JvmBackend.compile(Lowering.lower(g), JvmBackend.className(g.name())), weights);
+        CompiledModel m = ModelLoader.instantiate(JvmBackend.compile(PassManager.forLevel(OptLevel.parse(opt)).run(g), JvmBackend.className(g.name())), weights);
         predict = MethodHandles.publicLookup().findVirtual(m.getClass(), "predict",
                 MethodType.methodType(void.class, float[].class, float[].class)).bindTo(m);
         int[] in = g.inputs().getFirst().type().shape().eval(Map.of("B", (long) batch));
