@@ -32,17 +32,21 @@ final class BuildCommand implements Callable<Integer> {
     @Mixin
     BackendOptions backend;
 
+    @Mixin
+    OptimizeOptions optimize;
+
     @Spec
     CommandSpec spec;
 
     @Override
     public Integer call() {
+        optimize.check();
         Frontend.Result r = options.compile(file, spec.commandLine().getErr());
         List<Graph> models = options.selectedModels(r);
         if (models.isEmpty()) throw new UserError("the file defines no model (only layers)");
         Path jar = output != null ? output : Path.of(JvmBackend.className(models.getFirst().name()) + ".jar");
         List<JvmBackend.Result> compiled = new ArrayList<>();
-        for (Graph g : models) compiled.add(JvmCompilation.compile(g, backend.packageName, backend.strict, spec.commandLine().getErr()));
+        for (Graph g : models) compiled.add(JvmCompilation.compile(g, optimize, backend.packageName, backend.strict, spec.commandLine().getErr()));
         JarOutput.write(jar, compiled);
         for (JvmBackend.Result c : compiled) for (String note : c.notes()) spec.commandLine().getErr().println("note: " + note);
         spec.commandLine().getOut().println("wrote " + jar + " (" + String.join(", ",

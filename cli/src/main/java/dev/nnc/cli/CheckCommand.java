@@ -14,7 +14,8 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code nnc check FILE}: diagnostics only, and a one-line signature per model when all is well. */
 @Command(name = "check", mixinStandardHelpOptions = true,
-        description = "Checks a .nn file (syntax, names, types and shapes) and reports every error found.")
+        description = {"Checks a .nn file (syntax, names, types and shapes) and reports every error found.",
+                "With --stats it also optimizes each model and prints what the optimizer achieved."})
 final class CheckCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "FILE", description = "The .nn file to check.")
     Path file;
@@ -22,14 +23,25 @@ final class CheckCommand implements Callable<Integer> {
     @Mixin
     CompileOptions options;
 
+    @Mixin
+    OptimizeOptions optimize;
+
+    @Mixin
+    StatsOptions stats;
+
     @Spec
     CommandSpec spec;
 
     @Override
     public Integer call() {
         Frontend.Result r = options.compile(file, spec.commandLine().getErr());
-        for (Graph g : options.selectedModels(r)) spec.commandLine().getOut().println(signature(g));
-        spec.commandLine().getOut().flush();
+        // JSON on standard output stays one parseable object: no signature lines around it.
+        boolean jsonToStdout = stats.format == StatsOptions.Format.json && stats.file == null;
+        if (!jsonToStdout) {
+            for (Graph g : options.selectedModels(r)) spec.commandLine().getOut().println(signature(g));
+            spec.commandLine().getOut().flush();
+        }
+        if (stats.requested()) stats.report(options.selectedModels(r), optimize, spec.commandLine().getOut(), spec.commandLine().getErr());
         return 0;
     }
 

@@ -5,26 +5,31 @@ import dev.nnc.codegen.jvm.UnsupportedByBackend;
 import dev.nnc.ir.Graph;
 import dev.nnc.ir.kernel.KernelPrinter;
 import dev.nnc.ir.kernel.KernelProgram;
-import dev.nnc.ir.kernel.Lowering;
 import java.io.PrintWriter;
 
-/** Graph IR to JVM classes, with the backend's warnings printed (or, with --strict, refused). */
+/** Graph IR through the optimizer to JVM classes, with the backend's warnings printed (or, with --strict, refused). */
 final class JvmCompilation {
     private JvmCompilation() {}
 
-    static KernelProgram lower(Graph g) {
-        KernelProgram p = Lowering.lower(g);
+    /** The optimized kernel program of the chosen -O level. */
+    static KernelProgram lower(Graph g, OptimizeOptions optimize, PrintWriter err) {
+        KernelProgram p = optimize.optimize(g, err);
         Reproducer.reached("kernel IR of " + g.name(), KernelPrinter.print(p));
         return p;
     }
 
-    static JvmBackend.Result compile(Graph g, String packageName, boolean strict, PrintWriter err) {
-        String className = (packageName == null || packageName.isEmpty() ? "" : packageName + ".") + JvmBackend.className(g.name());
+    static JvmBackend.Result compile(Graph g, OptimizeOptions optimize, String packageName, boolean strict, PrintWriter err) {
+        return compile(lower(g, optimize, err), packageName, strict, err);
+    }
+
+    /** An already optimized program to classes. */
+    static JvmBackend.Result compile(KernelProgram p, String packageName, boolean strict, PrintWriter err) {
+        String className = (packageName == null || packageName.isEmpty() ? "" : packageName + ".") + JvmBackend.className(p.name());
         JvmBackend.Result result;
         try {
-            result = JvmBackend.compile(lower(g), className);
+            result = JvmBackend.compile(p, className);
         } catch (UnsupportedByBackend e) {
-            throw new UserError("model " + g.name() + " cannot be compiled for the JVM backend: " + e.getMessage()
+            throw new UserError("model " + p.name() + " cannot be compiled for the JVM backend: " + e.getMessage()
                     + " (run it with --backend=interp)");
         }
         for (String w : result.warnings()) {

@@ -4,10 +4,13 @@ import dev.nnc.frontend.AstPrinter;
 import dev.nnc.frontend.Frontend;
 import dev.nnc.ir.Graph;
 import dev.nnc.ir.IrPrinter;
+import dev.nnc.ir.kernel.KernelPrinter;
+import dev.nnc.optimizer.report.DotWriter;
 import dev.nnc.ir.interp.InputError;
 import dev.nnc.runtime.TensorFormatException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -23,16 +26,21 @@ import picocli.CommandLine.Parameters;
 @Command(name = "nnc", mixinStandardHelpOptions = true, version = "nnc 0.1.0",
         description = {"Compiles neural-network models written in the .nn language.", "",
                 "  nnc FILE [-o OUT.jar]        compile to a jar of JVM classes (as nnc build)",
-                "  nnc FILE --emit=STAGE        print a stage: ast, ir, kernel-ir, jvm",
+                "  nnc FILE --emit=STAGE        print a stage: ast, ir, kernel-ir, jvm, dot, svg",
+                "  nnc FILE --stats[=json]      print ops, kernels, memory and flops",
                 "  nnc check FILE               report errors only",
                 "  nnc run FILE --weights W --input X.npy   run a model",
-                "  nnc build FILE -o OUT.jar    write the model classes as a jar"},
-        subcommands = {CheckCommand.class, RunCommand.class, BuildCommand.class, CommandLine.HelpCommand.class})
+                "  nnc verify FILE -w W -i X.npy   check the optimized model on every backend",
+                "  nnc build FILE -o OUT.jar    write the model classes as a jar",
+                "Every compiling command takes -O0, -O1 or -O2 (the default), --print-after=PASS,",
+                "--print-after-all and --time-passes."},
+        subcommands = {CheckCommand.class, RunCommand.class, VerifyCommand.class, BuildCommand.class,
+                CommandLine.HelpCommand.class})
 public final class Main implements Callable<Integer> {
 
     /** What {@code --emit} can show. */
     enum Emit {
-        AST("ast"), IR("ir"), KERNEL_IR("kernel-ir"), JVM("jvm");
+        AST("ast"), IR("ir"), KERNEL_IR("kernel-ir"), JVM("jvm"), DOT("dot"), SVG("svg");
 
         final String text;
 
@@ -42,7 +50,7 @@ public final class Main implements Callable<Integer> {
 
         static Emit parse(String s) {
             for (Emit e : values()) if (e.text.equalsIgnoreCase(s)) return e;
-            throw new CommandLine.TypeConversionException("expected one of ast, ir, kernel-ir, jvm but found '" + s + "'");
+            throw new CommandLine.TypeConversionException("expected one of ast, ir, kernel-ir, jvm, dot, svg but found '" + s + "'");
         }
     }
 
@@ -50,7 +58,9 @@ public final class Main implements Callable<Integer> {
     Path file;
 
     @Option(names = "--emit", paramLabel = "STAGE", converter = EmitConverter.class,
-            description = "Print a stage instead of writing a jar: ast, ir, kernel-ir or jvm (a bytecode listing).")
+            description = "Print a stage instead of writing a jar: ast, ir, kernel-ir (optimized), jvm (a bytecode "
+                    + "listing), dot (the optimized kernels as a Graphviz graph) or svg (that graph rendered by "
+                    + "Graphviz's dot, which must be installed).")
     Emit emit;
 
     @Option(names = {"-o", "--output"}, paramLabel = "OUT",
@@ -62,6 +72,12 @@ public final class Main implements Callable<Integer> {
 
     @Mixin
     BackendOptions backend;
+
+    @Mixin
+    OptimizeOptions optimize;
+
+    @Mixin
+    StatsOptions stats;
 
     static final class EmitConverter implements CommandLine.ITypeConverter<Emit> {
         @Override public Emit convert(String value) { return Emit.parse(value); }
@@ -76,12 +92,20 @@ public final class Main implements Callable<Integer> {
             spec.commandLine().usage(spec.commandLine().getErr());
             return 1;
         }
+        optimize.check();
+        if (stats.requested()) {
+            if (emit != null) throw new UserError("--stats and --emit each print a report; give one of them");
+            Frontend.Result r = options.compile(file, spec.commandLine().getErr());
+            stats.report(options.selectedModels(r), optimize, spec.commandLine().getOut(), spec.commandLine().getErr());
+            return 0;
+        }
         if (emit == null) {
             BuildCommand build = new BuildCommand();
             build.file = file;
             build.output = output;
             build.options = options;
             build.backend = backend;
+            build.optimize = optimize;
             build.spec = spec;
             return build.call();
         }
@@ -94,13 +118,21 @@ public final class Main implements Callable<Integer> {
             if (!r.ok()) throw new CompileFailed();
             return 0;
         } else {
-            Frontend.Result r = options.compile(file, spec.commandLine().getErr());
+            PrintWriter err = spec.commandLine().getErr();
+            Frontend.Result r = options.compile(file, err);
+            List<Graph> models = options.selectedModels(r);
+            if (emit == Emit.SVG && models.size() > 1) {
+                throw new UserError("--emit=svg draws one model, but the file defines " + models.size()
+                        + "; choose one with --model NAME (or use --emit=dot)");
+            }
             StringBuilder out = new StringBuilder();
-            for (Graph g : options.selectedModels(r)) {
+            for (Graph g : models) {
                 out.append(switch (emit) {
                     case IR -> IrPrinter.print(g);
-                    case KERNEL_IR -> dev.nnc.ir.kernel.KernelPrinter.print(JvmCompilation.lower(g));
-                    case JVM -> BytecodeListing.of(JvmCompilation.compile(g, backend.packageName, backend.strict, spec.commandLine().getErr()));
+                    case KERNEL_IR -> KernelPrinter.print(JvmCompilation.lower(g, optimize, err));
+                    case JVM -> BytecodeListing.of(JvmCompilation.compile(g, optimize, backend.packageName, backend.strict, err));
+                    case DOT -> DotWriter.write(JvmCompilation.lower(g, optimize, err));
+                    case SVG -> Graphviz.svg(DotWriter.write(JvmCompilation.lower(g, optimize, err)));
                     case AST -> throw new IllegalStateException("handled above");
                 });
             }

@@ -32,20 +32,8 @@ final class RunCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "FILE", description = "The .nn file with the model.")
     Path file;
 
-    @Option(names = {"-w", "--weights"}, paramLabel = "W", description = "Weights as safetensors, named as the model's parameters.")
-    Path weights;
-
-    @Option(names = "--synthetic-weights", paramLabel = "SEED", arity = "0..1", fallbackValue = "0",
-            description = "Use the deterministic synthetic weights of the reference script (seed, default 0).")
-    Long syntheticSeed;
-
-    @Option(names = "--seed", paramLabel = "N", defaultValue = "0",
-            description = "Seed for initializer weights when neither --weights nor --synthetic-weights is given (default ${DEFAULT-VALUE}).")
-    long seed;
-
-    @Option(names = {"-i", "--input"}, paramLabel = "[NAME=]X.npy", required = true,
-            description = "An input tensor; a model with several inputs takes NAME=X.npy once per input.")
-    List<String> inputs = new ArrayList<>();
+    @Mixin
+    ModelData data;
 
     @Option(names = "--output", paramLabel = "[NAME=]Y.npy",
             description = "Write an output tensor to a .npy file; with several outputs use NAME=Y.npy.")
@@ -70,6 +58,9 @@ final class RunCommand implements Callable<Integer> {
     @Mixin
     CompileOptions options;
 
+    @Mixin
+    OptimizeOptions optimize;
+
     @Spec
     CommandSpec spec;
 
@@ -77,27 +68,16 @@ final class RunCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        if (weights != null && syntheticSeed != null) throw new UserError("give either --weights or --synthetic-weights, not both");
+        optimize.check();
         Frontend.Result r = options.compile(file, err);
         Graph g = options.single(r);
-        Map<String, Tensor> params;
-        if (weights != null) {
-            params = ModelWeights.load(g, weights);
-        } else if (syntheticSeed != null) {
-            params = ModelWeights.synthetic(g, syntheticSeed);
-        } else {
-            params = ModelWeights.initialize(g, seed);
-            if (!g.params().isEmpty()) {
-                err.println("warning: no --weights given; parameters come from their initializers (seed " + seed + ")");
-                err.flush();
-            }
-        }
-        Map<String, Tensor> in = ModelInputs.load(g, inputs);
+        Map<String, Tensor> params = data.params(g, err);
+        Map<String, Tensor> in = data.inputs(g);
         String engine;
         Map<String, Tensor> result;
         long start;
         if (backend == Backend.jvm) {
-            var compiled = JvmCompilation.compile(g, backendOptions.packageName, backendOptions.strict, err);
+            var compiled = JvmCompilation.compile(g, optimize, backendOptions.packageName, backendOptions.strict, err);
             var model = dev.nnc.codegen.jvm.ModelLoader.instantiate(compiled, params);
             engine = model.backendInfo();
             start = System.nanoTime();

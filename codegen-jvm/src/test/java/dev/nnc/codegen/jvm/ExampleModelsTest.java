@@ -1,11 +1,14 @@
 package dev.nnc.codegen.jvm;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.nnc.frontend.Frontend;
 import dev.nnc.ir.Graph;
 import dev.nnc.ir.interp.Interpreter;
+import dev.nnc.ir.kernel.KernelParser;
+import dev.nnc.ir.kernel.KernelProgram;
 import dev.nnc.ir.kernel.Lowering;
 import dev.nnc.runtime.CompiledModel;
 import dev.nnc.runtime.Npy;
@@ -16,6 +19,7 @@ import dev.nnc.runtime.WeightBinder;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -55,6 +59,24 @@ class ExampleModelsTest {
         Tensor torch = Npy.read(EXAMPLES.resolve("fixtures").resolve(model).resolve("output.npy"));
         assertClose(reference, actual);
         assertClose(torch, actual);
+    }
+
+    /** mnist_cnn as the optimizer fuses it (relu, bias and transposed weights in the conv and matmul kernels), written by hand. */
+    static KernelProgram fusedMnist() throws java.io.IOException {
+        return KernelParser.parse(java.nio.file.Files.readString(Path.of("src/test/resources/golden/mnist_cnn_fused.kernels")));
+    }
+
+    @Test
+    void handFusedMnistMatchesInterpreterAndPyTorch() throws Exception {
+        Graph g = compile("mnist_cnn");
+        Map<String, Tensor> w = weights("mnist_cnn", g);
+        Tensor x = Npy.read(EXAMPLES.resolve("fixtures/mnist_cnn/image.npy"));
+        KernelProgram fused = verified(fusedMnist());
+        assertEquals(Lowering.lower(g).weights(), fused.weights());
+        CompiledModel m = ModelLoader.instantiate(JvmBackend.compile(fused, "MnistCnnFused"), w);
+        Tensor actual = m.run(Map.of("image", x)).get("output");
+        assertClose(Interpreter.run(g, Map.of("image", x), WeightBinder.bind(g.paramSpecs(), w, "mnist_cnn")).get("output"), actual);
+        assertClose(Npy.read(EXAMPLES.resolve("fixtures/mnist_cnn/output.npy")), actual);
     }
 
     static void assertClose(Tensor expected, Tensor actual) {

@@ -33,6 +33,12 @@ class GeneratedClassTest {
                 Safetensors.read(ExampleModelsTest.EXAMPLES.resolve("fixtures/mnist_cnn/weights.safetensors")));
     }
 
+    /** The same model as the optimizer fuses it (see ExampleModelsTest.fusedMnist): GEMM and conv relu flags, packed transposed weights. */
+    static CompiledModel mnistFused() throws Exception {
+        return ModelLoader.instantiate(JvmBackend.compile(ExampleModelsTest.fusedMnist(), "MnistCnnFused"),
+                Safetensors.read(ExampleModelsTest.EXAMPLES.resolve("fixtures/mnist_cnn/weights.safetensors")));
+    }
+
     static float[] images(int batch, long seed) {
         Random rng = new Random(seed);
         float[] x = new float[batch * 784];
@@ -97,6 +103,7 @@ class GeneratedClassTest {
     @Test
     void aSteadyStateCallAllocatesNothingOnTheCallingThread() throws Exception {
         // On one thread and split across two: kernels reuse per-thread job objects and scratch.
+        // The plain lowering's weight transposes write arena slots on every call: still no allocation.
         int threads = dev.nnc.runtime.kernels.Parallel.threads();
         try {
             for (int t : new int[] {1, 2}) {
@@ -129,11 +136,13 @@ class GeneratedClassTest {
         }
     }
 
+    /** Both the plain lowering (elementwise relus and bias adds, transposes) and the fused program. */
     private void checkNoAllocation() throws Exception {
-        CompiledModel m = mnist();
-        Method p = predict(m);
-        float[] x = images(8, 3), y = new float[80];
-        assertAllocationFree(p, m, new Object[] {x, y});
+        for (CompiledModel m : List.of(mnist(), mnistFused())) {
+            Method p = predict(m);
+            float[] x = images(8, 3), y = new float[80];
+            assertAllocationFree(p, m, new Object[] {x, y});
+        }
     }
 
     private static void assertAllocationFree(Method p, CompiledModel m, Object[] args) throws Exception {

@@ -95,7 +95,10 @@ public final class KernelParser {
             prepare.add(kernel());
         }
         List<Kernel> kernels = new ArrayList<>();
-        while (!in.peek().is("}") && in.peek().kind() != Kind.EOF) kernels.add(kernel());
+        while (!in.peek().is("}") && in.peek().kind() != Kind.EOF) {
+            if (in.peek().isIdent("prepare")) throw in.error(in.peek(), "prepare kernels come before the run-time kernels");
+            kernels.add(kernel());
+        }
         in.expect("}");
         in.expectEnd();
         return new KernelProgram(name, inputs, weights, derived, outputs, arenaSize, prepare, kernels);
@@ -130,11 +133,14 @@ public final class KernelParser {
         Buf out = buf();
         if (op == KernelOp.ELEMENTWISE) {
             in.expect("=");
-            return op.build(out, ins, List.of(), expr(), null);
+            Expr e = expr();
+            noEpilogue(op);
+            return op.build(out, ins, List.of(), e, null);
         }
         List<Object> attrs = attributes(op, opTok);
         Kernel.Epilogue epilogue = Kernel.Epilogue.NONE;
-        if (op.hasEpilogue() && in.peek().isIdent("epilogue")) {
+        if (!op.hasEpilogue()) noEpilogue(op);
+        else if (in.peek().isIdent("epilogue")) {
             in.next();
             in.expect("(");
             List<Buf> extra = new ArrayList<>();
@@ -146,6 +152,15 @@ public final class KernelParser {
             epilogue = new Kernel.Epilogue(extra, expr());
         }
         return op.build(out, ins, attrs, null, epilogue);
+    }
+
+    /**
+     * No kernel is named 'epilogue', so one after a kernel that cannot have it is a misplaced
+     * epilogue; saying so beats "unknown kernel 'epilogue'".
+     */
+    private void noEpilogue(KernelOp op) {
+        Token t = in.peek();
+        if (t.isIdent("epilogue")) throw in.error(t, op.text + " cannot have an epilogue (only matmul and conv2d can)");
     }
 
     private static String count(KernelOp op) {

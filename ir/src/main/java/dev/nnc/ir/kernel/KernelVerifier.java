@@ -178,7 +178,7 @@ public final class KernelVerifier {
 
     private void kernel(int index, Kernel k) {
         if (k == null) {
-            problems.add("kernel " + index + ": the kernel is missing");
+            problems.add((preparing ? "prepare kernel " : "kernel ") + index + ": the kernel is missing");
             return;
         }
         Check c = new Check(index, k);
@@ -246,7 +246,7 @@ public final class KernelVerifier {
             case WEIGHT -> {
                 if (derived.containsKey(b.name())) {
                     if (!derivedWritten.contains(b.name())) c.fail(what + ", which no earlier prepare kernel computes");
-                    else view(c, what, b, derived.get(b.name()).type(), "declared as " + derived.get(b.name()).type());
+                    else readDeclared(c, b, what, derived.get(b.name()), "derived weight");
                 } else {
                     readDeclared(c, b, what, weights.get(b.name()), "weight");
                 }
@@ -309,7 +309,10 @@ public final class KernelVerifier {
             Buf declared = out.space() == Space.WEIGHT ? derived.get(out.name()) : null;
             if (declared == null) c.fail(what + ", but load-time kernels write only declared derived weights");
             else if (!derivedWritten.add(out.name())) c.fail(what + ", which an earlier prepare kernel already computed");
-            else view(c, what, out, declared.type(), "it is declared as " + declared.type());
+            else {
+                if (!isZero(out.offset())) c.fail(what + " at offset " + out.offset() + "; only arena bufs have offsets");
+                view(c, what, out, declared.type(), "it is declared as " + declared.type());
+            }
             return;
         }
         if (out.space() == Space.WEIGHT && derived.containsKey(out.name())) {
@@ -383,7 +386,7 @@ public final class KernelVerifier {
                     "input " + j + " " + in.type() + " does not broadcast to the output's shape " + e.out().type().shape());
         }
         if (e.expr() == null) c.fail("the kernel has no expression");
-        else expr(c, e.expr(), e.ins().size(), e.out().type().dtype());
+        else expr(c, e.expr(), e.ins().size(), e.out().type().dtype(), "the kernel reads " + e.ins().size());
     }
 
     /** Functions the graph IR allows on float tensors only; the expression computes in the output's type. */
@@ -391,24 +394,25 @@ public final class KernelVerifier {
             Expr.UnaryFn.GELU, Expr.UnaryFn.GELU_TANH, Expr.UnaryFn.ERF, Expr.UnaryFn.EXP, Expr.UnaryFn.LOG,
             Expr.UnaryFn.SQRT, Expr.UnaryFn.RSQRT);
 
-    private void expr(Check c, Expr e, int inputs, DType out) {
+    /** {@code reads} says what the valid {@code %i} are, for the problem message. */
+    private void expr(Check c, Expr e, int inputs, DType out, String reads) {
         switch (e) {
             case Expr.In in -> c.require(0 <= in.index() && in.index() < inputs,
-                    "%" + in.index() + " is not an input: the kernel reads " + inputs);
+                    "%" + in.index() + " is not an input: " + reads);
             case Expr.Const k -> {}
             case Expr.Unary u -> {
                 if (u.fn() == null || u.x() == null) c.fail("a unary expression has no function or argument");
                 else {
                     c.require(!FLOAT_ONLY.contains(u.fn()) || out.isFloat(),
                             u.fn().text() + " is defined on real numbers only, but the output is " + out.text());
-                    expr(c, u.x(), inputs, out);
+                    expr(c, u.x(), inputs, out, reads);
                 }
             }
             case Expr.Binary b -> {
                 if (b.fn() == null || b.a() == null || b.b() == null) c.fail("a binary expression has no function or argument");
                 else {
-                    expr(c, b.a(), inputs, out);
-                    expr(c, b.b(), inputs, out);
+                    expr(c, b.a(), inputs, out, reads);
+                    expr(c, b.b(), inputs, out, reads);
                 }
             }
         }
@@ -421,7 +425,9 @@ public final class KernelVerifier {
             c.require(broadcasts(in.type().shape(), out.type().shape()),
                     "epilogue input " + (j + 1) + " " + in.type() + " does not broadcast to the output's shape " + out.type().shape());
         }
-        expr(c, e.expr(), e.ins().size() + 1, out.type().dtype());
+        int n = e.ins().size();
+        expr(c, e.expr(), n + 1, out.type().dtype(),
+                "the epilogue reads the result as %0 and " + n + (n == 1 ? " buffer" : " buffers") + " after it");
     }
 
     /** x or out dims as NCHW, whatever the kernel's layout. */
@@ -716,8 +722,10 @@ public final class KernelVerifier {
         /** Every dim the program mentions: buf shapes and offsets, and the arena size. */
         private static List<Dim> dims(KernelProgram p) {
             List<Buf> bufs = new ArrayList<>();
-            for (List<Buf> decls : List.of(p.inputs(), p.weights(), p.outputs())) bufs.addAll(decls);
-            for (Kernel k : p.kernels()) {
+            for (List<Buf> decls : List.of(p.inputs(), p.weights(), p.derived(), p.outputs())) bufs.addAll(decls);
+            List<Kernel> all = new ArrayList<>(p.prepare());
+            all.addAll(p.kernels());
+            for (Kernel k : all) {
                 if (k == null) continue;
                 bufs.add(k.out());
                 bufs.addAll(KernelOp.operands(k));

@@ -21,9 +21,13 @@ import dev.nnc.ir.IrParser;
 import dev.nnc.ir.kernel.Expr.BinaryFn;
 import dev.nnc.ir.kernel.Expr.UnaryFn;
 import dev.nnc.ir.kernel.Kernel.Concat;
+import dev.nnc.ir.kernel.Kernel.Conv2d;
 import dev.nnc.ir.kernel.Kernel.Elementwise;
+import dev.nnc.ir.kernel.Kernel.Epilogue;
 import dev.nnc.ir.kernel.Kernel.LayerNorm;
+import dev.nnc.ir.kernel.Kernel.Layout;
 import dev.nnc.ir.kernel.Kernel.MatMul;
+import dev.nnc.ir.kernel.Kernel.Pool2d;
 import dev.nnc.ir.kernel.Kernel.Slice;
 import dev.nnc.runtime.DType;
 import java.util.EnumSet;
@@ -68,18 +72,83 @@ class KernelParserTest {
         assertRoundTrip(p);
     }
 
+    @Test void roundTripsEpiloguesAndLayouts() {
+        KernelProgram p = TestKernels.everyKind();
+        boolean withBufs = false, withoutBufs = false, relu = false, nhwcConv = false, nhwcPool = false;
+        for (Kernel k : p.kernels()) {
+            Epilogue e = KernelOp.epilogue(k);
+            if (e != null && !e.isNone()) {
+                relu |= e.isRelu();
+                withBufs |= !e.ins().isEmpty();
+                withoutBufs |= e.ins().isEmpty() && !e.isRelu();
+            }
+            nhwcConv |= k instanceof Conv2d c && c.layout() == Layout.NHWC;
+            nhwcPool |= k instanceof Pool2d pool && pool.layout() == Layout.NHWC;
+        }
+        assertTrue(withBufs && withoutBufs && relu && nhwcConv && nhwcPool);
+        assertRoundTrip(p);
+    }
+
+    @Test void roundTripsDerivedWeightsAndPrepareKernels() {
+        KernelProgram p = TestKernels.prepared();
+        KernelVerifier.verify(p);
+        String text = KernelPrinter.print(p);
+        assertTrue(text.contains("\n  derived fc.weight.t : f32[4,3]\n"), text);
+        assertTrue(text.contains("\n  prepare transpose(w:fc.weight : f32[3,4]) -> w:fc.weight.t : f32[4,3] {perm=[1,0]}\n"), text);
+        assertRoundTrip(p);
+        KernelProgram back = KernelParser.parse(text);
+        assertEquals(p.derived(), back.derived());
+        assertEquals(p.prepare(), back.prepare());
+        for (Kernel k : p.prepare()) assertEquals(k, KernelParser.parseKernel(KernelPrinter.print(k)));
+    }
+
+    @Test void readsEpiloguesDerivedWeightsAndPrepareKernelsByHand() {
+        KernelProgram p = KernelParser.parse("""
+                kernels K {
+                  input x : f32[B,1,4,4]
+                  weight k : f32[2,1,3,3]
+                  derived k2 : f32[2,1,3,3]
+                  output y : f32[B,2,2,2]
+                  arena B*8
+                  prepare elementwise(w:k : f32[2,1,3,3]) -> w:k2 : f32[2,1,3,3] = mul(%0, 2)
+                  conv2d(in:x : f32[B,1,4,4], w:k2 : f32[2,1,3,3]) -> arena:t@0 : f32[B,2,2,2]
+                      {layout=nchw, groups=1, dilation=[1,1], padding=[0,0,0,0], stride=[1,1]}
+                      epilogue(in:x : f32[B,1,4,4]) = %0
+                  conv2d(arena:t@0 : f32[B,2,2,2], w:k2 : f32[2,1,3,3]) -> out:y : f32[B,2,2,2]
+                      {layout=nhwc, groups=1, dilation=[1,1], padding=[1,1,1,1], stride=[1,1]} epilogue() = relu(%0)
+                }
+                """);
+        Buf k2 = w("k2", f32(2, 1, 3, 3));
+        assertEquals(List.of(k2), p.derived());
+        assertEquals(List.of(new Elementwise(k2, List.of(w("k", f32(2, 1, 3, 3))), bin(BinaryFn.MUL, x(0), c(2)))), p.prepare());
+        Conv2d first = (Conv2d) p.kernels().get(0), second = (Conv2d) p.kernels().get(1);
+        assertEquals(Layout.NCHW, first.layout());
+        // An identity expression with bufs is still an epilogue (it reads them), so it is kept.
+        assertEquals(new Epilogue(List.of(in("x", f32(B, 1, 4, 4))), x(0)), first.epilogue());
+        assertEquals(Layout.NHWC, second.layout());
+        assertEquals(Epilogue.RELU, second.epilogue());
+        assertEquals(2, p.kernels().size());
+    }
+
     @Test void roundTripsRandomPrograms() {
         Set<KernelOp> ops = EnumSet.noneOf(KernelOp.class);
         Set<Object> fns = new HashSet<>();
+        Set<String> forms = new HashSet<>();
         for (long seed = 0; seed < 300; seed++) {
             KernelProgram p = RandomKernels.generate(seed, 15);
             for (Kernel k : p.kernels()) {
                 ops.add(KernelOp.of(k));
                 if (k instanceof Elementwise e) TestKernels.functions(e.expr(), fns);
+                Epilogue e = KernelOp.epilogue(k);
+                if (e != null) forms.add(e.isNone() ? "none" : e.isRelu() ? "relu" : "epilogue with " + Math.min(e.ins().size(), 2) + " bufs");
+                if (k instanceof Conv2d c) forms.add("conv2d " + c.layout());
+                if (k instanceof Pool2d pool) forms.add("pool " + pool.layout());
             }
             assertRoundTrip(p);
         }
         assertEquals(EnumSet.allOf(KernelOp.class), ops, "kernels the random programs never produced");
+        assertEquals(Set.of("none", "relu", "epilogue with 0 bufs", "epilogue with 1 bufs", "epilogue with 2 bufs",
+                "conv2d NCHW", "conv2d NHWC", "pool NCHW", "pool NHWC"), forms);
         assertEquals(UnaryFn.values().length + BinaryFn.values().length, fns.size(), "functions never produced");
     }
 
@@ -128,8 +197,11 @@ class KernelParserTest {
         assertEquals(c(-0.0), KernelParser.parseExpr("-0.0"));
         assertEquals(c(3), KernelParser.parseExpr("3"));
         assertEquals(c(2.5e-7), KernelParser.parseExpr("2.5E-7"));
-        assertEquals(new MatMul(out("y", f32(2, 2)), in("a", f32(2, 3)), w("b", f32(3, 2)), null, false, false, true),
-                KernelParser.parseKernel("matmul(in:a : f32[2,3], w:b : f32[3,2]) -> out:y : f32[2,2] {relu=true, transB=false, transA=false}"));
+        assertEquals(new MatMul(out("y", f32(2, 2)), in("a", f32(2, 3)), w("b", f32(3, 2)), null, false, false, Epilogue.RELU),
+                KernelParser.parseKernel("matmul(in:a : f32[2,3], w:b : f32[3,2]) -> out:y : f32[2,2] {transB=false, transA=false}"
+                        + " epilogue() = relu(%0)"));
+        assertEquals(new MatMul(out("y", f32(2, 2)), in("a", f32(2, 3)), w("b", f32(3, 2)), null, false, false, Epilogue.NONE),
+                KernelParser.parseKernel("matmul(in:a : f32[2,3], w:b : f32[3,2]) -> out:y : f32[2,2] {transB=false, transA=false}"));
     }
 
     /** Dims and types read exactly as the graph IR reads them. */
@@ -154,7 +226,7 @@ class KernelParserTest {
 
     @Test void reportsSyntaxErrorsWithLineAndColumn() {
         assertError("graph K {}", 1, 1, "expected 'kernels' but found 'graph'");
-        assertError("kernels K {\n  inputs x : f32[4]\n}", 2, 3, "expected 'input', 'weight', 'output' or 'arena' but found 'inputs'");
+        assertError("kernels K {\n  inputs x : f32[4]\n}", 2, 3, "expected 'input', 'weight', 'derived', 'output' or 'arena' but found 'inputs'");
         assertError("kernels K {\n  input x : f33[4]\n}", 2, 13, "unknown element type 'f33'");
         assertError("kernels K {\n  input x : f32[4,]\n}", 2, 19, "expected a dimension but found ']'");
         assertError("kernels K {\n  input x : f32[4]\n  arena 8\n", 4, 1, "expected '}' but found end of input");
@@ -170,7 +242,7 @@ class KernelParserTest {
                 "expected '@' and the offset of arena buffer 't'");
         assertError(HEAD + "  softmax(in:x : f32[4], in:x : f32[4]) -> out:y : f32[4] {axis=0}\n}", 4, 39,
                 "softmax reads 1 buffer but has 2");
-        assertError(HEAD + "  matmul(in:x : f32[4]) -> out:y : f32[4] {transA=false, transB=false, relu=false}\n}", 4, 23,
+        assertError(HEAD + "  matmul(in:x : f32[4]) -> out:y : f32[4] {transA=false, transB=false}\n}", 4, 23,
                 "matmul reads 2 or 3 buffers but has 1");
         assertError(HEAD + "  iota(in:x : f32[4]) -> out:y : f32[4] {axis=0}\n}", 4, 21, "iota reads 0 buffers but has 1");
         assertError(HEAD + "  softmax(in:x : f32[4]) out:y : f32[4] {axis=0}\n}", 4, 26, "expected '->' but found 'out'");
@@ -181,7 +253,7 @@ class KernelParserTest {
         assertError(HEAD + "  softmax(in:x : f32[4]) -> out:y : f32[4] {axis=3000000000}\n}", 4, 50, "integer 3000000000 is out of range");
         assertError(HEAD + "  softmax(in:x : f32[4]) -> out:y : f32[4] {axis=-3000000000}\n}", 4, 50, "integer -3000000000 is out of range");
         assertError(HEAD + "  transpose(in:x : f32[4]) -> out:y : f32[4] {perm=0}\n}", 4, 52, "expected '[' but found '0'");
-        assertError(HEAD + "  matmul(in:x : f32[4], in:x : f32[4]) -> out:y : f32[4] {transA=0, transB=false, relu=false}\n}", 4, 66,
+        assertError(HEAD + "  matmul(in:x : f32[4], in:x : f32[4]) -> out:y : f32[4] {transA=0, transB=false}\n}", 4, 66,
                 "expected true or false for 'transA' but found '0'");
         assertError(HEAD + "  layer_norm(in:x : f32[4], in:x : f32[4], in:x : f32[4]) -> out:y : f32[4] {axis=0, eps=x}\n}", 4, 90,
                 "expected a number but found 'x'");
@@ -200,6 +272,25 @@ class KernelParserTest {
                 "unknown escape \\q (use \\\" \\\\ \\n \\r \\t or \\uXXXX)");
         assertError(HEAD + "  elementwise(in:\"\\u12\" : f32[4]) -> out:y : f32[4] = %0\n}", 4, 19, "expected four hex digits after \\u");
         assertError(HEAD + "  elementwise(in:x : f32[4]) -> out:y : f32[4] = %0 ;\n}", 4, 53, "unexpected character ';'");
+        assertError(HEAD + "  max_pool2d(in:x : f32[4]) -> out:y : f32[4] {kernel=[1,1], stride=[1,1], padding=[0,0,0,0], "
+                + "countIncludePad=false, layout=nwhc}\n}", 4, 125, "expected a layout (nchw or nhwc) for 'layout' but found 'nwhc'");
+        assertError(HEAD + "  max_pool2d(in:x : f32[4]) -> out:y : f32[4] {kernel=[1,1], stride=[1,1], padding=[0,0,0,0], "
+                + "countIncludePad=false}\n}", 4, 116, "max_pool2d needs attribute 'layout'");
+        assertError(HEAD + "  max_pool2d(in:x : f32[4]) -> out:y : f32[4] {kernel=[1,1], stride=[1,1], padding=[0,0,0,0], "
+                + "countIncludePad=false, layout=nchw} epilogue() = relu(%0)\n}", 4, 131,
+                "max_pool2d cannot have an epilogue (only matmul and conv2d can)");
+        assertError(HEAD + "  elementwise(in:x : f32[4]) -> out:y : f32[4] = %0 epilogue() = relu(%0)\n}", 4, 53,
+                "elementwise cannot have an epilogue (only matmul and conv2d can)");
+        assertError(HEAD + "  matmul(in:x : f32[4], in:x : f32[4]) -> out:y : f32[4] {transA=false, transB=false} epilogue = relu(%0)\n}",
+                4, 96, "expected '(' but found '='");
+        assertError(HEAD + "  matmul(in:x : f32[4], in:x : f32[4]) -> out:y : f32[4] {transA=false, transB=false} epilogue(x) = %0\n}",
+                4, 96, "expected a buffer such as arena:t0@0 : f32[4] (space in, out, w or arena) but found 'x'");
+        assertError(HEAD + "  matmul(in:x : f32[4], in:x : f32[4]) -> out:y : f32[4] {transA=false, transB=false, relu=true}\n}", 4, 87,
+                "matmul has no attribute 'relu' (it has transA, transB)");
+        assertError("kernels K {\n  derived d\n}", 3, 1, "expected ':' but found '}'");
+        assertError(HEAD + "  prepare\n}", 5, 1, "expected a kernel such as matmul but found '}'");
+        assertError(HEAD + "  iota() -> out:y : f32[4] {axis=0}\n  prepare iota() -> w:d : f32[4] {axis=0}\n}", 5, 3,
+                "prepare kernels come before the run-time kernels");
         assertError("kernels K {\n  input x : f32[99999999999999999999]\n}", 2, 17, "dimension 99999999999999999999 is out of range");
         assertError("kernels K {\n  input x : f32[2-3]\n}", 2, 18, "invalid dimension 2-3");
     }

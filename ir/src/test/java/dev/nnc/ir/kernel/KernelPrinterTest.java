@@ -21,9 +21,11 @@ import dev.nnc.ir.kernel.Expr.UnaryFn;
 import dev.nnc.ir.kernel.Kernel.Concat;
 import dev.nnc.ir.kernel.Kernel.Conv2d;
 import dev.nnc.ir.kernel.Kernel.Elementwise;
+import dev.nnc.ir.kernel.Kernel.Epilogue;
 import dev.nnc.ir.kernel.Kernel.Gather;
 import dev.nnc.ir.kernel.Kernel.Iota;
 import dev.nnc.ir.kernel.Kernel.LayerNorm;
+import dev.nnc.ir.kernel.Kernel.Layout;
 import dev.nnc.ir.kernel.Kernel.MatMul;
 import dev.nnc.ir.kernel.Kernel.Pool2d;
 import dev.nnc.ir.kernel.Kernel.PoolKind;
@@ -50,9 +52,9 @@ class KernelPrinterTest {
                   weight scale : f32[10]
                   output logits : f32[B,10]
                   arena B*180
-                  conv2d(in:image : f32[B,1,8,8], w:conv.weight : f32[4,1,3,3], w:conv.bias : f32[4]) -> arena:t0@0 : f32[B,4,6,6] {stride=[1,1], padding=[0,0,0,0], dilation=[1,1], groups=1, relu=true}
-                  max_pool2d(arena:t0@0 : f32[B,4,6,6]) -> arena:t1@B*144 : f32[B,4,3,3] {kernel=[2,2], stride=[2,2], padding=[0,0,0,0], countIncludePad=false}
-                  matmul(arena:t1@B*144 : f32[B,36], w:fc.weight : f32[10,36], w:fc.bias : f32[10]) -> arena:t2@0 : f32[B,10] {transA=false, transB=true, relu=false}
+                  conv2d(in:image : f32[B,1,8,8], w:conv.weight : f32[4,1,3,3], w:conv.bias : f32[4]) -> arena:t0@0 : f32[B,4,6,6] {stride=[1,1], padding=[0,0,0,0], dilation=[1,1], groups=1, layout=nchw} epilogue() = relu(%0)
+                  max_pool2d(arena:t0@0 : f32[B,4,6,6]) -> arena:t1@B*144 : f32[B,4,3,3] {kernel=[2,2], stride=[2,2], padding=[0,0,0,0], countIncludePad=false, layout=nchw}
+                  matmul(arena:t1@B*144 : f32[B,36], w:fc.weight : f32[10,36], w:fc.bias : f32[10]) -> arena:t2@0 : f32[B,10] {transA=false, transB=true}
                   elementwise(arena:t2@0 : f32[B,10], w:scale : f32[10]) -> out:logits : f32[B,10] = mul(%0, add(%1, 0.5))
                 }
                 """, KernelPrinter.print(TestKernels.tiny()));
@@ -61,15 +63,17 @@ class KernelPrinterTest {
     @Test void printsEveryKernelKindOnOneLine() {
         Buf x = arena("x", Dim.of(0), f32(2, 3));
         Buf y = arena("y", B.times(Dim.of(6)), f32(3, 2));
-        assertEquals("matmul(arena:x@0 : f32[2,3], w:b : f32[3,2]) -> arena:y@B*6 : f32[3,2] {transA=true, transB=false, relu=true}",
-                KernelPrinter.print(new MatMul(y, x, w("b", f32(3, 2)), null, true, false, true)));
+        assertEquals("matmul(arena:x@0 : f32[2,3], w:b : f32[3,2]) -> arena:y@B*6 : f32[3,2] {transA=true, transB=false} epilogue() = relu(%0)",
+                KernelPrinter.print(new MatMul(y, x, w("b", f32(3, 2)), null, true, false, Epilogue.RELU)));
+        assertEquals("matmul(arena:x@0 : f32[2,3], w:b : f32[3,2]) -> arena:y@B*6 : f32[3,2] {transA=true, transB=false}",
+                KernelPrinter.print(new MatMul(y, x, w("b", f32(3, 2)), null, true, false, Epilogue.NONE)));
         assertEquals("conv2d(in:x : f32[1,1,4,4], w:k : f32[1,1,3,3]) -> arena:y@B*6 : f32[3,2] "
-                        + "{stride=[2,1], padding=[1,0,0,1], dilation=[1,2], groups=1, relu=false}",
+                        + "{stride=[2,1], padding=[1,0,0,1], dilation=[1,2], groups=1, layout=nchw}",
                 KernelPrinter.print(new Conv2d(y, in("x", f32(1, 1, 4, 4)), w("k", f32(1, 1, 3, 3)), null,
-                        ints(2, 1), ints(1, 0, 0, 1), ints(1, 2), 1, false)));
+                        ints(2, 1), ints(1, 0, 0, 1), ints(1, 2), 1, Layout.NCHW, Epilogue.NONE)));
         assertEquals("avg_pool2d(arena:x@0 : f32[2,3]) -> arena:y@B*6 : f32[3,2] "
-                        + "{kernel=[3,3], stride=[1,1], padding=[1,1,1,1], countIncludePad=true}",
-                KernelPrinter.print(new Pool2d(y, x, PoolKind.AVG, ints(3, 3), ints(1, 1), ints(1, 1, 1, 1), true)));
+                        + "{kernel=[3,3], stride=[1,1], padding=[1,1,1,1], countIncludePad=true, layout=nhwc}",
+                KernelPrinter.print(new Pool2d(y, x, PoolKind.AVG, ints(3, 3), ints(1, 1), ints(1, 1, 1, 1), true, Layout.NHWC)));
         assertEquals("reduce_mean(arena:x@0 : f32[2,3]) -> arena:y@B*6 : f32[3,2] {axes=[0,1]}",
                 KernelPrinter.print(new Reduce(y, x, ReduceKind.MEAN, ints(0, 1))));
         assertEquals("reduce_max(arena:x@0 : f32[2,3]) -> arena:y@B*6 : f32[3,2] {axes=[]}",
@@ -90,6 +94,39 @@ class KernelPrinterTest {
                 KernelPrinter.print(new Iota(arena("pos", Dim.of(0), type(DType.I32, S)), 0)));
         assertEquals("elementwise() -> out:y : bf16[] = -inf",
                 KernelPrinter.print(new Elementwise(out("y", type(DType.BF16)), List.of(), c(Double.NEGATIVE_INFINITY))));
+    }
+
+    @Test void printsEpiloguesAfterTheAttributes() {
+        Buf a = arena("a", Dim.of(0), f32(B, 3)), y = arena("y", B.times(Dim.of(3)), f32(B, 2));
+        Buf res = arena("r", B.times(Dim.of(5)), f32(B, 2)), col = w("col", f32(2));
+        assertEquals("matmul(arena:a@0 : f32[B,3], w:b : f32[2,3], w:bias : f32[2]) -> arena:y@B*3 : f32[B,2] {transA=false, transB=true}"
+                        + " epilogue(arena:r@B*5 : f32[B,2], w:col : f32[2]) = relu(add(mul(%0, %2), %1))",
+                KernelPrinter.print(new MatMul(y, a, w("b", f32(2, 3)), w("bias", f32(2)), false, true,
+                        new Epilogue(List.of(res, col), un(UnaryFn.RELU, bin(BinaryFn.ADD, bin(BinaryFn.MUL, x(0), x(2)), x(1)))))));
+        assertEquals("conv2d(in:x : f32[B,4,4,1], w:k : f32[2,1,3,3]) -> arena:y@0 : f32[B,2,2,2] "
+                        + "{stride=[1,1], padding=[0,0,0,0], dilation=[1,1], groups=1, layout=nhwc} epilogue() = tanh(%0)",
+                KernelPrinter.print(new Conv2d(arena("y", Dim.of(0), f32(B, 2, 2, 2)), in("x", f32(B, 4, 4, 1)), w("k", f32(2, 1, 3, 3)),
+                        null, ints(1, 1), ints(0, 0, 0, 0), ints(1, 1), 1, Layout.NHWC, new Epilogue(List.of(), un(UnaryFn.TANH, x(0))))));
+    }
+
+    @Test void printsDerivedWeightsAndPrepareKernels() {
+        assertEquals("""
+                kernels Prepared {
+                  input x : f32[B,4]
+                  weight fc.weight : f32[3,4]
+                  weight scale : f32[3]
+                  derived fc.weight.t : f32[4,3]
+                  derived scale.half : f32[3]
+                  derived fc.weight.scaled : f32[4,3]
+                  output y : f32[B,3]
+                  arena B*3
+                  prepare transpose(w:fc.weight : f32[3,4]) -> w:fc.weight.t : f32[4,3] {perm=[1,0]}
+                  prepare elementwise(w:scale : f32[3]) -> w:scale.half : f32[3] = mul(%0, 0.5)
+                  prepare elementwise(w:fc.weight.t : f32[4,3], w:scale.half : f32[3]) -> w:fc.weight.scaled : f32[4,3] = mul(%0, %1)
+                  matmul(in:x : f32[B,4], w:fc.weight.scaled : f32[4,3]) -> arena:t0@0 : f32[B,3] {transA=false, transB=false} epilogue(w:scale.half : f32[3]) = add(%0, %1)
+                  elementwise(arena:t0@0 : f32[B,3], w:scale : f32[3]) -> out:y : f32[B,3] = sub(%0, %1)
+                }
+                """, KernelPrinter.print(TestKernels.prepared()));
     }
 
     @Test void printsExpressions() {
@@ -124,11 +161,11 @@ class KernelPrinterTest {
     }
 
     @Test void printsBrokenKernelsWithoutThrowing() {
-        assertEquals("matmul(?, ?) -> ? {transA=false, transB=false, relu=false}",
-                KernelPrinter.print(new MatMul(null, null, null, null, false, false, false)));
-        assertEquals("conv2d(?, ?) -> arena:t@? : ? {stride=?, padding=[1,?], dilation=[], groups=0, relu=false}",
+        assertEquals("matmul(?, ?) -> ? {transA=false, transB=false}",
+                KernelPrinter.print(new MatMul(null, null, null, null, false, false, null)));
+        assertEquals("conv2d(?, ?) -> arena:t@? : ? {stride=?, padding=[1,?], dilation=[], groups=0, layout=?} epilogue() = ?",
                 KernelPrinter.print(new Conv2d(new Buf(Space.ARENA, "t", null, null), null, null, null,
-                        null, Arrays.asList(1, null), List.of(), 0, false)));
+                        null, Arrays.asList(1, null), List.of(), 0, null, new Epilogue(List.of(), null))));
         assertEquals("elementwise() -> ? = add(?, %-1)",
                 KernelPrinter.print(new Elementwise(null, List.of(), bin(BinaryFn.ADD, null, x(-1)))));
         assertEquals("<null kernel>", KernelPrinter.print((Kernel) null));

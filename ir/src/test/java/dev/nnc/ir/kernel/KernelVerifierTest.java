@@ -25,9 +25,11 @@ import dev.nnc.ir.kernel.Expr.UnaryFn;
 import dev.nnc.ir.kernel.Kernel.Concat;
 import dev.nnc.ir.kernel.Kernel.Conv2d;
 import dev.nnc.ir.kernel.Kernel.Elementwise;
+import dev.nnc.ir.kernel.Kernel.Epilogue;
 import dev.nnc.ir.kernel.Kernel.Gather;
 import dev.nnc.ir.kernel.Kernel.Iota;
 import dev.nnc.ir.kernel.Kernel.LayerNorm;
+import dev.nnc.ir.kernel.Kernel.Layout;
 import dev.nnc.ir.kernel.Kernel.MatMul;
 import dev.nnc.ir.kernel.Kernel.Pool2d;
 import dev.nnc.ir.kernel.Kernel.PoolKind;
@@ -165,8 +167,15 @@ class KernelVerifierTest {
             Buf u = arena("u", B, f32(B, 4)); // overlaps t for every B
             assertOneProblem(program(List.of(x), List.of(), List.of(), copy(x, t), copy(t, u)), 1,
                     "writes over its own input 0 arena:t@0 : f32[B,4]");
-            assertOneProblem(program(List.of(x), List.of(), List.of(), copy(x, t), copy(t, t)), 1,
+            // In place: input 0 is the output's storage with its shape, read element by element before the write.
+            assertEquals(List.of(), problems(program(List.of(x), List.of(), List.of(), copy(x, t), copy(t, t))));
+            assertEquals(List.of(), problems(program(List.of(x), List.of(), List.of(), copy(x, t),
+                    new Elementwise(t, List.of(t, x), bin(BinaryFn.ADD, x(0), x(1))))));
+            // Not in place: another shape of the same storage, or the output's storage as a later input.
+            assertOneProblem(program(List.of(x), List.of(), List.of(), copy(x, t), copy(t, t.view(f32(1, B, 4)))), 1,
                     "writes over its own input 0 arena:t@0 : f32[B,4]");
+            assertOneProblem(program(List.of(x), List.of(), List.of(), copy(x, t),
+                    new Elementwise(t, List.of(x, t), bin(BinaryFn.ADD, x(0), x(1)))), 1, "writes over its own input 1 arena:t@0 : f32[B,4]");
         }
 
         @Test void inputsAndWeightsAreReadOnly() {
@@ -223,15 +232,170 @@ class KernelVerifierTest {
                     new Softmax(new Buf(Space.ARENA, "s", Dim.of(0), null), x, 1, false),
                     new Transpose(t, x, null),
                     new Reduce(t, x, null, ints(1)),
-                    new MatMul(t, null, x, null, false, false, false));
+                    new MatMul(t, null, x, null, false, false, Epilogue.NONE));
             assertEquals(List.of(
                     "kernel 0: layer_norm(in:x : f32[B,4], ?, ?) -> arena:t@0 : f32[B,4] {axis=1, eps=1.0E-5}: input 1 is missing",
                     "kernel 1: softmax(in:x : f32[B,4]) -> arena:s@0 : ? {axis=1}: output: the buf's type is missing or incomplete",
                     "kernel 2: transpose(in:x : f32[B,4]) -> arena:t@0 : f32[B,4] {perm=?}: attribute perm is missing or has a missing element",
                     "kernel 3: reduce_sum(in:x : f32[B,4]) -> arena:t@0 : f32[B,4] {axes=[1]}: the reduction kind is missing",
-                    "kernel 4: matmul(?, in:x : f32[B,4]) -> arena:t@0 : f32[B,4] {transA=false, transB=false, relu=false}: input 0 is missing"),
+                    "kernel 4: matmul(?, in:x : f32[B,4]) -> arena:t@0 : f32[B,4] {transA=false, transB=false}: input 0 is missing"),
                     problems(p));
         }
+    }
+
+    // ---------------------------------------------------------------------------------
+    // Load time: derived weights and prepare kernels
+
+    @Nested class LoadTime {
+        final Buf x = in("x", f32(B, 4)), fc = w("fc", f32(4, 4)), d = w("d", f32(4, 4));
+        final Buf t = arena("t", Dim.of(0), f32(B, 4));
+
+        Kernel copy(Buf from, Buf to) { return new Elementwise(to, List.of(from), x(0)); }
+
+        /** x @ d -> t: a run-time kernel reading the derived weight. */
+        Kernel use() { return new MatMul(t, x, d, null, false, false, Epilogue.NONE); }
+
+        KernelProgram program(List<Buf> derived, List<Kernel> prepare, Kernel... kernels) {
+            return new KernelProgram("P", List.of(x), List.of(fc), derived, List.of(), B.times(Dim.of(8)).plus(Dim.of(16)), prepare,
+                    List.of(kernels));
+        }
+
+        /** Exactly one problem, starting with {@code prefix} and containing {@code fragment}. */
+        void assertOne(KernelProgram p, String prefix, String fragment) {
+            List<String> problems = problems(p);
+            assertEquals(1, problems.size(), () -> "expected one problem about '" + fragment + "' but got " + problems);
+            assertTrue(problems.get(0).startsWith(prefix), problems.get(0));
+            assertTrue(problems.get(0).contains(fragment), () -> "'" + fragment + "' is not in " + problems.get(0));
+        }
+
+        @Test void acceptsDerivedWeightsComputedFromWeightsAndEachOther() {
+            KernelVerifier.verify(TestKernels.prepared());
+            Buf d2 = w("d2", f32(16));
+            assertEquals(List.of(), problems(program(List.of(d, d2),
+                    List.of(new Elementwise(d, List.of(fc), bin(BinaryFn.MUL, x(0), c(2))), copy(d.view(f32(16)), d2)),
+                    use(), copy(d2.view(f32(4, 4)), arena("u", B.times(Dim.of(8)), f32(4, 4))))));
+        }
+
+        @Test void prepareKernelsReadOnlyWeightsAndDerivedWeights() {
+            assertOne(program(List.of(d), List.of(copy(x.view(f32(4, 4)), d)), use()),
+                    "prepare kernel 0: elementwise(in:x : f32[4,4]) -> w:d : f32[4,4] = %0: ",
+                    "reads in:x : f32[4,4], but load-time kernels read only weights and derived weights");
+            assertOne(program(List.of(d), List.of(copy(t.view(f32(4, 4)), d)), use()), "prepare kernel 0: ",
+                    "reads arena:t@0 : f32[4,4], but load-time kernels read only weights and derived weights");
+        }
+
+        @Test void prepareKernelsWriteEachDeclaredDerivedWeightOnce() {
+            assertOne(program(List.of(d), List.of(copy(fc, d), copy(d, w("fc", f32(4, 4)))), use()), "prepare kernel 1: ",
+                    "writes w:fc : f32[4,4], but load-time kernels write only declared derived weights");
+            assertOne(program(List.of(d), List.of(copy(fc, d), copy(fc, t.view(f32(4, 4)))), use()), "prepare kernel 1: ",
+                    "load-time kernels write only declared derived weights");
+            assertOne(program(List.of(d), List.of(copy(fc, d), copy(fc, d)), use()), "prepare kernel 1: ",
+                    "writes w:d : f32[4,4], which an earlier prepare kernel already computed");
+            assertOne(program(List.of(d), List.of(new Elementwise(d.view(f32(2, 4)), List.of(), c(1))), use()), "prepare kernel 0: ",
+                    "writes w:d : f32[2,4], but it is declared as f32[4,4]");
+        }
+
+        @Test void everyDerivedWeightIsComputedBeforeItIsRead() {
+            // Never computed: reported at its declaration and where it is read.
+            assertEquals(List.of("derived d: no prepare kernel computes it",
+                            "kernel 0: matmul(in:x : f32[B,4], w:d : f32[4,4]) -> arena:t@0 : f32[B,4] {transA=false, transB=false}: "
+                                    + "reads w:d : f32[4,4], which no earlier prepare kernel computes"),
+                    problems(program(List.of(d), List.of(), use())));
+            Buf d2 = w("d2", f32(4, 4));
+            assertOne(program(List.of(d, d2), List.of(copy(d2, d), copy(fc, d2)), use()), "prepare kernel 0: ",
+                    "reads w:d2 : f32[4,4], which no earlier prepare kernel computes");
+        }
+
+        @Test void derivedWeightsHaveStaticShapesAndTheirOwnNames() {
+            Buf sym = w("d", f32(B, 4));
+            assertEquals(List.of("derived d: has symbolic size f32[B,4] (weights are fixed)"),
+                    problems(program(List.of(sym), List.of(new Elementwise(sym, List.of(), c(1))))));
+            assertTrue(problems(program(List.of(w("fc", f32(4, 4))), List.of(copy(fc, fc)))).contains("derived fc: has a weight's name"));
+            assertOne(program(List.of(d, d), List.of(copy(fc, d)), use()), "derived d: ", "is declared twice");
+        }
+
+        @Test void runTimeKernelsDoNotWriteDerivedWeights() {
+            assertOne(program(List.of(d), List.of(copy(fc, d)), copy(x.view(f32(4, B)), d.view(f32(4, B)))), "kernel 0: ",
+                    "writes w:d : f32[4,B], but derived weights are written only by prepare kernels");
+        }
+    }
+
+    // ---------------------------------------------------------------------------------
+    // Epilogues and layouts
+
+    @Test void epilogues() {
+        Buf a = in("a", f32(B, 3, 4)), bt = w("b", f32(5, 4));
+        Buf res = in("res", f32(B, 3, 5)), col = w("col", f32(5)), y = out("y", f32(B, 3, 5));
+        Expr residual = un(UnaryFn.RELU, bin(BinaryFn.ADD, x(0), x(1)));
+        assertValid(new MatMul(y, a, bt, null, false, true, new Epilogue(List.of(res), residual)));
+        assertValid(new MatMul(y, a, bt, null, false, true, new Epilogue(List.of(col, w("row", f32(3, 1))),
+                bin(BinaryFn.MUL, bin(BinaryFn.ADD, x(0), x(1)), x(2)))));
+        assertInvalid(new MatMul(y, a, bt, null, false, true, new Epilogue(List.of(w("col", f32(3))), residual)),
+                "epilogue input 1 f32[3] does not broadcast to the output's shape [B,3,5]");
+        assertInvalid(new MatMul(y, a, bt, null, false, true, new Epilogue(List.of(in("res", f32(2, B, 3, 5))), residual)),
+                "epilogue input 1 f32[2,B,3,5] does not broadcast");
+        assertInvalid(new MatMul(y, a, bt, null, false, true, new Epilogue(List.of(col), bin(BinaryFn.ADD, x(0), x(2)))),
+                "%2 is not an input: the epilogue reads the result as %0 and 1 buffer after it");
+        assertInvalid(new MatMul(y, a, bt, null, false, true, new Epilogue(List.of(), x(1))),
+                "%1 is not an input: the epilogue reads the result as %0 and 0 buffers after it");
+        assertInvalid(new MatMul(out("y", type(DType.I32, 3, 5)), in("a", type(DType.I32, 3, 4)), w("b", type(DType.I32, 4, 5)),
+                null, false, false, new Epilogue(List.of(), un(UnaryFn.EXP, x(0)))), "exp is defined on real numbers only, but the output is i32");
+        Buf t = arena("t", Dim.of(0), y.type());
+        assertInvalid(new MatMul(t, a, bt, null, false, true, null), "the epilogue is missing");
+        assertInvalid(new MatMul(t, a, bt, null, false, true, new Epilogue(List.of(), null)), "the epilogue is missing");
+        Buf x = in("x", f32(B, 4, 8, 8)), k = w("k", f32(6, 4, 3, 3));
+        assertValid(new Conv2d(out("y", f32(B, 6, 6, 6)), x, k, null, ints(1, 1), ints(0, 0, 0, 0), ints(1, 1), 1, Layout.NCHW,
+                new Epilogue(List.of(w("scale", f32(6, 1, 1))), bin(BinaryFn.MUL, x(0), x(1)))));
+        assertInvalid(new Conv2d(out("y", f32(B, 6, 6, 6)), x, k, null, ints(1, 1), ints(0, 0, 0, 0), ints(1, 1), 1, Layout.NCHW,
+                new Epilogue(List.of(w("scale", f32(5, 1, 1))), bin(BinaryFn.MUL, x(0), x(1)))),
+                "epilogue input 1 f32[5,1,1] does not broadcast to the output's shape [B,6,6,6]");
+    }
+
+    @Test void epilogueInputsAreReadLikeAnyInput() {
+        Buf a = in("a", f32(B, 4)), b = w("b", f32(4, 4));
+        Buf t = arena("t", Dim.of(0), f32(B, 4)), u = arena("u", B.times(Dim.of(4)), f32(B, 4));
+        Expr add = bin(BinaryFn.ADD, x(0), x(1));
+        KernelProgram unwritten = new KernelProgram("P", List.of(a), List.of(b), List.of(), B.times(Dim.of(8)),
+                List.of(new MatMul(u, a, b, null, false, false, new Epilogue(List.of(t), add))));
+        assertOneProblem(unwritten, 0, "reads arena:t@0 : f32[B,4], which no kernel writes");
+        // The primitive writes the output before the epilogue reads its bufs: they may not overlap it.
+        KernelProgram overlapping = new KernelProgram("P", List.of(a), List.of(b), List.of(), B.times(Dim.of(8)),
+                List.of(new Elementwise(t, List.of(a), x(0)), new MatMul(t, a, b, null, false, false, new Epilogue(List.of(t), add))));
+        assertOneProblem(overlapping, 1, "writes over its own input 2 arena:t@0 : f32[B,4]");
+        KernelProgram residual = new KernelProgram("P", List.of(a), List.of(b), List.of(), B.times(Dim.of(8)),
+                List.of(new Elementwise(t, List.of(a), x(0)), new MatMul(u, a, b, null, false, false, new Epilogue(List.of(t), add))));
+        assertEquals(List.of(), problems(residual));
+    }
+
+    @Test void channelsLastConvolutionAndPooling() {
+        Buf x = in("x", f32(B, 8, 8, 4)), k = w("k", f32(6, 2, 3, 3));
+        List<Integer> one = ints(1, 1), none = ints(0, 0, 0, 0);
+        assertValid(new Conv2d(out("y", f32(B, 6, 6, 6)), x, k, w("bias", f32(6)), one, none, one, 2, Layout.NHWC, Epilogue.RELU));
+        assertValid(new Conv2d(out("y", f32(B, 3, 4, 6)), x, k, null, ints(2, 2), ints(0, 1, 0, 0), one, 2, Layout.NHWC,
+                new Epilogue(List.of(w("scale", f32(6))), bin(BinaryFn.MUL, x(0), x(1)))));
+        // An NCHW-shaped output of an NHWC convolution: its channels and height disagree.
+        List<String> p = problems(single(new Conv2d(out("y", f32(B, 6, 3, 3)), x, k, null, ints(2, 2), none, one, 2,
+                Layout.NHWC, Epilogue.NONE)));
+        assertEquals(2, p.size(), p.toString());
+        assertTrue(p.get(0).endsWith("the output has 3 channels but the weight makes 6"), p.toString());
+        assertTrue(p.get(1).endsWith("the output height 6 is not floor((8+0+0-1*(3-1)-1)/2)+1 = 3"), p.toString());
+        // An NCHW input read as NHWC: its last dim is taken for the channels.
+        p = problems(single(new Conv2d(out("y", f32(B, 6, 6, 6)), in("x", f32(B, 4, 8, 8)), w("k", f32(6, 4, 3, 3)), null, one, none, one, 1,
+                Layout.NHWC, Epilogue.NONE)));
+        assertTrue(p.stream().anyMatch(s -> s.endsWith("x has 8 channels but the weight takes 4 per group in 1 groups")), p.toString());
+        assertInvalid(new Conv2d(out("y", f32(B, 6, 6, 5)), x, k, null, one, none, one, 2, Layout.NHWC, Epilogue.NONE),
+                "the output has 5 channels but the weight makes 6");
+        assertInvalid(new Conv2d(out("y", f32(B, 6, 5, 6)), x, k, null, one, none, one, 2, Layout.NHWC, Epilogue.NONE),
+                "the output width 5 is not floor((8+0+0-1*(3-1)-1)/1)+1 = 6");
+        assertInvalid(new Conv2d(out("y", f32(B, 6, 6)), x, k, null, one, none, one, 2, Layout.NHWC, Epilogue.NONE),
+                "need rank 4 (NHWC, OIHW), but have ranks 4, 4, 3");
+        assertInvalid(new Conv2d(arena("y", Dim.of(0), f32(B, 6, 6, 6)), x, k, null, one, none, one, 2, null, Epilogue.NONE),
+                "attribute layout is missing");
+        assertValid(new Pool2d(out("y", f32(B, 4, 4, 4)), x, PoolKind.MAX, ints(2, 2), ints(2, 2), none, false, Layout.NHWC));
+        assertInvalid(new Pool2d(out("y", f32(B, 4, 4, 5)), x, PoolKind.MAX, ints(2, 2), ints(2, 2), none, false, Layout.NHWC),
+                "the output's batch and channels [B,5] differ from x's [B,4]");
+        assertInvalid(new Pool2d(out("y", f32(B, 4, 3, 4)), x, PoolKind.AVG, ints(2, 2), ints(2, 2), none, true, Layout.NHWC),
+                "the output width 3 is not floor((8+0+0-1*(2-1)-1)/2)+1 = 4");
     }
 
     @Test void aRandomProgramWithoutAKernelThatOthersReadIsRejected() {
@@ -284,7 +448,8 @@ class KernelVerifierTest {
     /** The same kernel writing {@code out}. */
     static Kernel withOut(Kernel k, Buf out) {
         KernelOp op = KernelOp.of(k);
-        return op.build(out, k.ins(), KernelOp.attrValues(k), k instanceof Elementwise e ? e.expr() : null);
+        return op.build(out, KernelOp.mainOperands(k), KernelOp.attrValues(k), k instanceof Elementwise e ? e.expr() : null,
+                KernelOp.epilogue(k));
     }
 
     // ---------------------------------------------------------------------------------
@@ -311,79 +476,79 @@ class KernelVerifierTest {
 
     @Test void matmul() {
         Buf a = in("a", f32(B, 3, 4)), bt = w("b", f32(5, 4)), bias = w("bias", f32(5));
-        assertValid(new MatMul(out("y", f32(B, 3, 5)), a, bt, bias, false, true, true));
-        assertValid(new MatMul(out("y", f32(B, 4, 5)), a, w("b", f32(3, 5)), null, true, false, false));
-        assertValid(new MatMul(out("y", f32(2, B, 3, 5)), a, w("b", f32(2, 1, 4, 5)), null, false, false, false));
-        assertInvalid(new MatMul(out("y", f32(B, 3, 5)), a, w("b", f32(5, 6)), bias, false, true, false), "a's K 4 differs from b's K 6");
-        assertInvalid(new MatMul(out("y", f32(B, 4, 5)), a, bt, bias, true, true, false), "a's K 3 differs from b's K 4");
-        assertInvalid(new MatMul(out("y", f32(B, 3, 4)), a, bt, null, false, true, false), "the output f32[B,3,4] does not end in [3,5]");
-        assertInvalid(new MatMul(out("y", f32(B, 3, 5)), a, bt, w("bias", f32(3)), false, true, false), "the bias f32[3] is not [5]");
-        assertInvalid(new MatMul(out("y", f32(3, 5)), a, bt, null, false, true, false),
+        assertValid(new MatMul(out("y", f32(B, 3, 5)), a, bt, bias, false, true, Epilogue.RELU));
+        assertValid(new MatMul(out("y", f32(B, 4, 5)), a, w("b", f32(3, 5)), null, true, false, Epilogue.NONE));
+        assertValid(new MatMul(out("y", f32(2, B, 3, 5)), a, w("b", f32(2, 1, 4, 5)), null, false, false, Epilogue.NONE));
+        assertInvalid(new MatMul(out("y", f32(B, 3, 5)), a, w("b", f32(5, 6)), bias, false, true, Epilogue.NONE), "a's K 4 differs from b's K 6");
+        assertInvalid(new MatMul(out("y", f32(B, 4, 5)), a, bt, bias, true, true, Epilogue.NONE), "a's K 3 differs from b's K 4");
+        assertInvalid(new MatMul(out("y", f32(B, 3, 4)), a, bt, null, false, true, Epilogue.NONE), "the output f32[B,3,4] does not end in [3,5]");
+        assertInvalid(new MatMul(out("y", f32(B, 3, 5)), a, bt, w("bias", f32(3)), false, true, Epilogue.NONE), "the bias f32[3] is not [5]");
+        assertInvalid(new MatMul(out("y", f32(3, 5)), a, bt, null, false, true, Epilogue.NONE),
                 "the output's batch dims [] are not the broadcast of a's [B] and b's []");
-        assertInvalid(new MatMul(out("y", f32(S, 3, 5)), a, bt, null, false, true, false), "are not the broadcast");
-        assertInvalid(new MatMul(out("y", f32(2, B, 3, 5)), a, w("b", f32(3, 1, 4, 5)), null, false, false, false), "are not the broadcast");
-        assertInvalid(new MatMul(out("y", f32(5)), in("a", f32(4)), bt, null, false, true, false),
+        assertInvalid(new MatMul(out("y", f32(S, 3, 5)), a, bt, null, false, true, Epilogue.NONE), "are not the broadcast");
+        assertInvalid(new MatMul(out("y", f32(2, B, 3, 5)), a, w("b", f32(3, 1, 4, 5)), null, false, false, Epilogue.NONE), "are not the broadcast");
+        assertInvalid(new MatMul(out("y", f32(5)), in("a", f32(4)), bt, null, false, true, Epilogue.NONE),
                 "a, b and the output need rank 2 or more, but have ranks 1, 2, 1");
         assertValid(new MatMul(out("y", type(DType.I32, 3, 5)), in("a", type(DType.I32, 3, 4)), w("b", type(DType.I32, 4, 5)),
-                null, false, false, false));
-        assertInvalid(new MatMul(out("y", f32(B, 3, 5)), a, w("b", type(DType.F16, 5, 4)), null, false, true, false),
+                null, false, false, Epilogue.NONE));
+        assertInvalid(new MatMul(out("y", f32(B, 3, 5)), a, w("b", type(DType.F16, 5, 4)), null, false, true, Epilogue.NONE),
                 "input w:b : f16[5,4] does not have the output's element type f32");
     }
 
     @Test void conv2d() {
         Buf x = in("x", f32(B, 4, 8, 8)), k = w("k", f32(6, 2, 3, 3));
-        assertValid(new Conv2d(out("y", f32(B, 6, 4, 4)), x, k, w("b", f32(6)), ints(2, 2), ints(1, 1, 0, 0), ints(1, 1), 2, false));
-        assertValid(new Conv2d(out("y", f32(B, 6, 4, 3)), x, k, null, ints(1, 2), ints(0, 0, 0, 0), ints(2, 1), 2, true));
-        assertInvalid(new Conv2d(out("y", f32(B, 6, 4, 5)), x, k, null, ints(2, 2), ints(1, 1, 0, 0), ints(1, 1), 2, false),
+        assertValid(new Conv2d(out("y", f32(B, 6, 4, 4)), x, k, w("b", f32(6)), ints(2, 2), ints(1, 1, 0, 0), ints(1, 1), 2, Layout.NCHW, Epilogue.NONE));
+        assertValid(new Conv2d(out("y", f32(B, 6, 4, 3)), x, k, null, ints(1, 2), ints(0, 0, 0, 0), ints(2, 1), 2, Layout.NCHW, Epilogue.RELU));
+        assertInvalid(new Conv2d(out("y", f32(B, 6, 4, 5)), x, k, null, ints(2, 2), ints(1, 1, 0, 0), ints(1, 1), 2, Layout.NCHW, Epilogue.NONE),
                 "the output width 5 is not floor((8+1+0-1*(3-1)-1)/2)+1 = 4");
-        assertInvalid(new Conv2d(out("y", f32(B, 6, 6, 6)), x, k, null, ints(1, 1), ints(0, 0, 0, 0), ints(1, 1), 1, false),
+        assertInvalid(new Conv2d(out("y", f32(B, 6, 6, 6)), x, k, null, ints(1, 1), ints(0, 0, 0, 0), ints(1, 1), 1, Layout.NCHW, Epilogue.NONE),
                 "x has 4 channels but the weight takes 2 per group in 1 groups");
-        assertInvalid(new Conv2d(out("y", f32(B, 6, 6, 6)), x, w("k", f32(6, 1, 3, 3)), null, ints(1, 1), ints(0, 0, 0, 0), ints(1, 1), 4, false),
+        assertInvalid(new Conv2d(out("y", f32(B, 6, 6, 6)), x, w("k", f32(6, 1, 3, 3)), null, ints(1, 1), ints(0, 0, 0, 0), ints(1, 1), 4, Layout.NCHW, Epilogue.NONE),
                 "the weight's 6 filters do not split into 4 groups");
-        assertInvalid(new Conv2d(out("y", f32(B, 5, 6, 6)), x, k, null, ints(1, 1), ints(0, 0, 0, 0), ints(1, 1), 2, false),
+        assertInvalid(new Conv2d(out("y", f32(B, 5, 6, 6)), x, k, null, ints(1, 1), ints(0, 0, 0, 0), ints(1, 1), 2, Layout.NCHW, Epilogue.NONE),
                 "the output has 5 channels but the weight makes 6");
-        assertInvalid(new Conv2d(out("y", f32(B, 6, 6, 6)), x, k, w("b", f32(4)), ints(1, 1), ints(0, 0, 0, 0), ints(1, 1), 2, false),
+        assertInvalid(new Conv2d(out("y", f32(B, 6, 6, 6)), x, k, w("b", f32(4)), ints(1, 1), ints(0, 0, 0, 0), ints(1, 1), 2, Layout.NCHW, Epilogue.NONE),
                 "the bias f32[4] is not [6]");
-        assertInvalid(new Conv2d(out("y", f32(B, 6, 6, 6)), x, k, null, ints(1), ints(0, 0, 0, 0), ints(1, 1), 2, false),
+        assertInvalid(new Conv2d(out("y", f32(B, 6, 6, 6)), x, k, null, ints(1), ints(0, 0, 0, 0), ints(1, 1), 2, Layout.NCHW, Epilogue.NONE),
                 "stride [1] is not two sizes of 1 or more");
-        assertInvalid(new Conv2d(out("y", f32(B, 6, 6, 6)), x, k, null, ints(1, 1), ints(0, -1, 0, 0), ints(1, 1), 2, false),
+        assertInvalid(new Conv2d(out("y", f32(B, 6, 6, 6)), x, k, null, ints(1, 1), ints(0, -1, 0, 0), ints(1, 1), 2, Layout.NCHW, Epilogue.NONE),
                 "padding [0,-1,0,0] is not four sizes");
-        assertInvalid(new Conv2d(out("y", f32(B, 6, 6, 6)), x, k, null, ints(1, 1), ints(0, 0, 0, 0), ints(0, 1), 2, false),
+        assertInvalid(new Conv2d(out("y", f32(B, 6, 6, 6)), x, k, null, ints(1, 1), ints(0, 0, 0, 0), ints(0, 1), 2, Layout.NCHW, Epilogue.NONE),
                 "dilation [0,1] is not two sizes");
         assertInvalid(new Conv2d(out("y", type(DType.I32, B, 6, 6, 6)), in("x", type(DType.I32, B, 4, 8, 8)), w("k", type(DType.I32, 6, 2, 3, 3)),
-                null, ints(1, 1), ints(0, 0, 0, 0), ints(1, 1), 2, false), "the output i32[B,6,6,6] is not a float type");
-        assertInvalid(new Conv2d(out("y", f32(B, 6, 6, 6)), x, k, null, ints(1, 1), ints(0, 0, 0, 0), ints(1, 1), 0, false),
+                null, ints(1, 1), ints(0, 0, 0, 0), ints(1, 1), 2, Layout.NCHW, Epilogue.NONE), "the output i32[B,6,6,6] is not a float type");
+        assertInvalid(new Conv2d(out("y", f32(B, 6, 6, 6)), x, k, null, ints(1, 1), ints(0, 0, 0, 0), ints(1, 1), 0, Layout.NCHW, Epilogue.NONE),
                 "groups 0 is less than 1");
-        assertInvalid(new Conv2d(out("y", f32(B, 6, 6)), x, k, null, ints(1, 1), ints(0, 0, 0, 0), ints(1, 1), 2, false),
+        assertInvalid(new Conv2d(out("y", f32(B, 6, 6)), x, k, null, ints(1, 1), ints(0, 0, 0, 0), ints(1, 1), 2, Layout.NCHW, Epilogue.NONE),
                 "need rank 4 (NCHW, OIHW), but have ranks 4, 4, 3");
         // A kernel larger than the padded input.
-        assertInvalid(new Conv2d(out("y", f32(B, 6, 1, 6)), in("x", f32(B, 4, 2, 8)), k, null, ints(1, 1), ints(0, 0, 0, 0), ints(1, 1), 2, false),
+        assertInvalid(new Conv2d(out("y", f32(B, 6, 1, 6)), in("x", f32(B, 4, 2, 8)), k, null, ints(1, 1), ints(0, 0, 0, 0), ints(1, 1), 2, Layout.NCHW, Epilogue.NONE),
                 "the output height 1 is not floor((2+0+0-1*(3-1)-1)/1)+1 = 0");
         // Symbolic spatial sizes are checked by evaluation.
         Buf xs = in("x", f32(B, 4, H, W));
-        assertValid(new Conv2d(out("y", f32(B, 6, H.minus(Dim.of(2)), W)), xs, k, null, ints(1, 1), ints(0, 1, 0, 1), ints(1, 1), 2, false));
-        assertInvalid(new Conv2d(out("y", f32(B, 6, H.minus(Dim.of(1)), W)), xs, k, null, ints(1, 1), ints(0, 1, 0, 1), ints(1, 1), 2, false),
+        assertValid(new Conv2d(out("y", f32(B, 6, H.minus(Dim.of(2)), W)), xs, k, null, ints(1, 1), ints(0, 1, 0, 1), ints(1, 1), 2, Layout.NCHW, Epilogue.NONE));
+        assertInvalid(new Conv2d(out("y", f32(B, 6, H.minus(Dim.of(1)), W)), xs, k, null, ints(1, 1), ints(0, 1, 0, 1), ints(1, 1), 2, Layout.NCHW, Epilogue.NONE),
                 "the output height H-1 is not floor((H+0+0-1*(3-1)-1)/1)+1");
-        assertInvalid(new Conv2d(out("y", f32(S, 6, H.minus(Dim.of(2)), W)), xs, k, null, ints(1, 1), ints(0, 1, 0, 1), ints(1, 1), 2, false),
+        assertInvalid(new Conv2d(out("y", f32(S, 6, H.minus(Dim.of(2)), W)), xs, k, null, ints(1, 1), ints(0, 1, 0, 1), ints(1, 1), 2, Layout.NCHW, Epilogue.NONE),
                 "the output batch S differs from x's B");
     }
 
     @Test void pool2d() {
         Buf x = in("x", f32(B, 4, 7, 7));
-        assertValid(new Pool2d(out("y", f32(B, 4, 3, 4)), x, PoolKind.MAX, ints(3, 2), ints(2, 2), ints(0, 1, 0, 0), false));
-        assertValid(new Pool2d(out("y", f32(B, 4, 7, 7)), x, PoolKind.AVG, ints(3, 3), ints(1, 1), ints(1, 1, 1, 1), true));
-        assertInvalid(new Pool2d(out("y", f32(B, 4, 3, 3)), x, PoolKind.MAX, ints(3, 2), ints(2, 2), ints(0, 1, 0, 0), false),
+        assertValid(new Pool2d(out("y", f32(B, 4, 3, 4)), x, PoolKind.MAX, ints(3, 2), ints(2, 2), ints(0, 1, 0, 0), false, Layout.NCHW));
+        assertValid(new Pool2d(out("y", f32(B, 4, 7, 7)), x, PoolKind.AVG, ints(3, 3), ints(1, 1), ints(1, 1, 1, 1), true, Layout.NCHW));
+        assertInvalid(new Pool2d(out("y", f32(B, 4, 3, 3)), x, PoolKind.MAX, ints(3, 2), ints(2, 2), ints(0, 1, 0, 0), false, Layout.NCHW),
                 "the output width 3 is not floor((7+1+0-1*(2-1)-1)/2)+1 = 4");
-        assertInvalid(new Pool2d(out("y", f32(B, 4, 8, 7)), x, PoolKind.MAX, ints(2, 3), ints(1, 1), ints(2, 1, 0, 1), false),
+        assertInvalid(new Pool2d(out("y", f32(B, 4, 8, 7)), x, PoolKind.MAX, ints(2, 3), ints(1, 1), ints(2, 1, 0, 1), false, Layout.NCHW),
                 "padding 2 is more than half the kernel 2");
-        assertInvalid(new Pool2d(out("y", f32(B, 5, 5, 5)), x, PoolKind.MAX, ints(3, 3), ints(1, 1), ints(0, 0, 0, 0), false),
+        assertInvalid(new Pool2d(out("y", f32(B, 5, 5, 5)), x, PoolKind.MAX, ints(3, 3), ints(1, 1), ints(0, 0, 0, 0), false, Layout.NCHW),
                 "the output's batch and channels [B,5] differ from x's [B,4]");
-        assertInvalid(new Pool2d(out("y", f32(B, 4, 5, 5)), x, PoolKind.MAX, ints(3, 0), ints(1, 1), ints(0, 0, 0, 0), false),
+        assertInvalid(new Pool2d(out("y", f32(B, 4, 5, 5)), x, PoolKind.MAX, ints(3, 0), ints(1, 1), ints(0, 0, 0, 0), false, Layout.NCHW),
                 "kernel [3,0] is not two sizes of 1 or more");
         // As in the graph IR, pooling takes any element type.
         assertValid(new Pool2d(out("y", type(DType.I32, B, 4, 5, 5)), in("x", type(DType.I32, B, 4, 7, 7)), PoolKind.AVG,
-                ints(3, 3), ints(1, 1), ints(0, 0, 0, 0), false));
-        assertInvalid(new Pool2d(out("y", type(DType.F16, B, 4, 5, 5)), x, PoolKind.MAX, ints(3, 3), ints(1, 1), ints(0, 0, 0, 0), false),
+                ints(3, 3), ints(1, 1), ints(0, 0, 0, 0), false, Layout.NCHW));
+        assertInvalid(new Pool2d(out("y", type(DType.F16, B, 4, 5, 5)), x, PoolKind.MAX, ints(3, 3), ints(1, 1), ints(0, 0, 0, 0), false, Layout.NCHW),
                 "does not have x's element type f32");
     }
 

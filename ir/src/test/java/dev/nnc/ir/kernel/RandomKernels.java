@@ -131,38 +131,70 @@ final class RandomKernels {
         List<Dim> out = new ArrayList<>(d.subList(0, d.size() - 2));
         out.add(m);
         out.add(n);
-        return new MatMul(g.arena(new TensorType(DType.F32, new Shape(out))), a, b, bias, transA, transB, r.nextBoolean());
+        Buf o = g.arena(new TensorType(DType.F32, new Shape(out)));
+        return new MatMul(o, a, b, bias, transA, transB, epilogue(o));
+    }
+
+    /**
+     * None, relu, or an expression of the result and up to two bufs that broadcast to it: an
+     * earlier result of the output's shape (a residual) or a weight of its trailing dims.
+     */
+    private Kernel.Epilogue epilogue(Buf out) {
+        switch (r.nextInt(4)) {
+            case 0: return Kernel.Epilogue.NONE;
+            case 1: return Kernel.Epilogue.RELU;
+            default: break;
+        }
+        List<Dim> dims = out.type().shape().dims();
+        List<Buf> ins = new ArrayList<>();
+        for (int i = 0, n = r.nextInt(3); i < n; i++) {
+            List<Buf> same = floats.stream().filter(b -> b.type().shape().equals(out.type().shape())).toList();
+            if (!same.isEmpty() && r.nextBoolean()) {
+                ins.add(same.get(r.nextInt(same.size())));
+            } else {
+                List<Dim> suffix = new ArrayList<>(dims.subList(r.nextInt(dims.size() + 1), dims.size()));
+                suffix.replaceAll(d -> r.nextInt(3) == 0 ? Dim.of(1) : d);
+                ins.add(Buf.weight(name("epilogue"), new TensorType(DType.F32, new Shape(suffix))));
+            }
+        }
+        return new Kernel.Epilogue(ins, expr(3, ins.size() + 1));
     }
 
     private Kernel conv2d() {
+        Kernel.Layout layout = r.nextBoolean() ? Kernel.Layout.NCHW : Kernel.Layout.NHWC;
         Buf x = pick(b -> b.type().rank() == 4 && b.type().shape().dims().subList(1, 4).stream().allMatch(Dim::isKnown), false);
         if (x == null) return null;
-        long c = known(x, 1);
+        int ch = layout == Kernel.Layout.NCHW ? 1 : 3, hi = layout == Kernel.Layout.NCHW ? 2 : 1, wi = hi + 1;
+        long c = known(x, ch);
         int groups = divisors(c).get(r.nextInt(divisors(c).size()));
         int o = groups * (1 + r.nextInt(3)), kh = 1 + r.nextInt(3), kw = 1 + r.nextInt(3);
         List<Integer> stride = List.of(1 + r.nextInt(2), 1 + r.nextInt(2)), dilation = List.of(1 + r.nextInt(2), 1 + r.nextInt(2));
         List<Integer> padding = List.of(r.nextInt(2), r.nextInt(2), r.nextInt(2), r.nextInt(2));
-        long oh = window(known(x, 2), kh, padding.get(0), padding.get(2), stride.get(0), dilation.get(0));
-        long ow = window(known(x, 3), kw, padding.get(1), padding.get(3), stride.get(1), dilation.get(1));
+        long oh = window(known(x, hi), kh, padding.get(0), padding.get(2), stride.get(0), dilation.get(0));
+        long ow = window(known(x, wi), kw, padding.get(1), padding.get(3), stride.get(1), dilation.get(1));
         if (oh < 1 || ow < 1) return null;
         Buf w = Buf.weight(name("conv.weight"), TestKernels.f32(o, c / groups, kh, kw));
         Buf bias = r.nextBoolean() ? Buf.weight(name("conv.bias"), TestKernels.f32(o)) : null;
-        Buf out = g.arena(TestKernels.f32(x.type().shape().dim(0), o, oh, ow));
-        return new Conv2d(out, x, w, bias, stride, padding, dilation, groups, r.nextBoolean());
+        Dim n = x.type().shape().dim(0);
+        Buf out = g.arena(layout == Kernel.Layout.NCHW ? TestKernels.f32(n, o, oh, ow) : TestKernels.f32(n, oh, ow, o));
+        return new Conv2d(out, x, w, bias, stride, padding, dilation, groups, layout, epilogue(out));
     }
 
     private Kernel pool(PoolKind kind) {
-        Buf x = pick(b -> b.type().rank() == 4 && b.type().shape().dims().subList(2, 4).stream().allMatch(Dim::isKnown), false);
+        Kernel.Layout layout = r.nextBoolean() ? Kernel.Layout.NCHW : Kernel.Layout.NHWC;
+        int hi = layout == Kernel.Layout.NCHW ? 2 : 1, wi = hi + 1;
+        Buf x = pick(b -> b.type().rank() == 4 && b.type().shape().dims().subList(hi, wi + 1).stream().allMatch(Dim::isKnown), false);
         if (x == null) return null;
         List<Integer> kernel = List.of(1 + r.nextInt(3), 1 + r.nextInt(3)), stride = List.of(1 + r.nextInt(2), 1 + r.nextInt(2));
         List<Integer> padding = List.of(r.nextInt(kernel.get(0) / 2 + 1), r.nextInt(kernel.get(1) / 2 + 1),
                 r.nextInt(kernel.get(0) / 2 + 1), r.nextInt(kernel.get(1) / 2 + 1));
-        long oh = window(known(x, 2), kernel.get(0), padding.get(0), padding.get(2), stride.get(0), 1);
-        long ow = window(known(x, 3), kernel.get(1), padding.get(1), padding.get(3), stride.get(1), 1);
+        long oh = window(known(x, hi), kernel.get(0), padding.get(0), padding.get(2), stride.get(0), 1);
+        long ow = window(known(x, wi), kernel.get(1), padding.get(1), padding.get(3), stride.get(1), 1);
         if (oh < 1 || ow < 1) return null;
         List<Dim> d = x.type().shape().dims();
-        Buf out = g.arena(TestKernels.f32(d.get(0), d.get(1), oh, ow));
-        return new Pool2d(out, x, kind, kernel, stride, padding, r.nextBoolean());
+        Buf out = g.arena(layout == Kernel.Layout.NCHW ? TestKernels.f32(d.get(0), d.get(1), oh, ow)
+                : TestKernels.f32(d.get(0), oh, ow, d.get(3)));
+        return new Pool2d(out, x, kind, kernel, stride, padding, r.nextBoolean(), layout);
     }
 
     private Kernel reduce(ReduceKind kind) {

@@ -2,6 +2,7 @@ package dev.nnc.optimizer.graph;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.nnc.ir.Dim;
@@ -23,13 +24,17 @@ import java.util.Random;
 final class GraphPassTesting {
     private GraphPassTesting() {}
 
-    /** Runs {@code pass} on the parsed {@code before} text and compares the printed result with {@code after}. */
+    /**
+     * Runs {@code pass} on the parsed {@code before} text, compares the printed result with
+     * {@code after}, and checks that a second run finds nothing more to do (one walk reaches the fixpoint).
+     */
     static Graph assertGolden(GraphPass pass, String before, String after) {
         Graph in = IrParser.parse(before);
         Verifier.verify(in);
         Graph out = pass.run(in);
         Verifier.verify(out);
         assertEquals(after, IrPrinter.print(out), () -> pass.name() + " on\n" + before);
+        assertSame(out, pass.run(out), () -> pass.name() + " changed its own result again");
         return out;
     }
 
@@ -81,7 +86,7 @@ final class GraphPassTesting {
     /**
      * Runs both graphs on the same data and compares the outputs by name: same names in the same
      * order, same dtype and shape, and each element within {@code relTol * max(|expected|, 1)}
-     * (0 means equal as numbers: NaN matches NaN, and -0.0 matches 0.0).
+     * (0 means equal as numbers: NaN matches NaN, and -0.0 matches 0.0; infinities match only themselves).
      */
     static void assertSameOutputs(Graph before, Graph after, Map<String, Tensor> inputs, Map<String, Tensor> weights,
                                   double relTol) {
@@ -95,7 +100,8 @@ final class GraphPassTesting {
             assertArrayEquals(e.shape(), a.shape(), name + " shape");
             for (int i = 0; i < e.size(); i++) {
                 double x = e.getDouble(i), y = a.getDouble(i);
-                boolean ok = Double.isNaN(x) ? Double.isNaN(y) : Math.abs(x - y) <= relTol * Math.max(Math.abs(x), 1);
+                boolean ok = x == y || (Double.isNaN(x) && Double.isNaN(y))
+                        || Math.abs(x - y) <= relTol * Math.max(Math.abs(x), 1);
                 if (!ok) fail(name + "[" + i + "]: expected " + x + " but got " + y + " (tolerance " + relTol + " relative)");
             }
         }

@@ -1,0 +1,62 @@
+package dev.nnc.optimizer.report;
+
+import dev.nnc.ir.Shape;
+import dev.nnc.ir.kernel.Expr;
+import dev.nnc.ir.kernel.Kernel;
+import dev.nnc.ir.kernel.KernelProgram;
+
+/**
+ * Floating-point operations of a kernel program's run-time kernels (load-time {@code prepare}
+ * kernels are not counted): 2·M·N·K per matmul, 2·O·OH·OW·(C/groups)·KH·KW per image per
+ * convolution, one per output element per bias and per arithmetic op of an elementwise
+ * expression or epilogue, and one per input element for reductions, pooling, softmax and
+ * layer norm. Data movement (transpose, slice, concat, gather, iota, copies) costs nothing.
+ */
+public final class FlopCounter {
+    private FlopCounter() {}
+
+    /** Total flops of the run-time kernels with every symbolic dim bound to {@code batch}. */
+    public static long count(KernelProgram program, long batch) {
+        long total = 0;
+        for (Kernel k : program.kernels()) total += count(k, batch);
+        return total;
+    }
+
+    public static long count(Kernel kernel, long batch) {
+        long out = Sizes.numel(kernel.out().type(), batch);
+        return switch (kernel) {
+            case Kernel.Elementwise e -> out * ops(e.expr());
+            case Kernel.MatMul m -> {
+                Shape a = m.a().type().shape();
+                long k = Sizes.dim(a, m.transA() ? -2 : -1, batch);
+                yield 2 * out * k + (m.bias() == null ? 0 : out) + out * epilogueOps(m.epilogue());
+            }
+            case Kernel.Conv2d c -> {
+                // Weights are OIHW: I·KH·KW multiply-adds per output element.
+                long window = Sizes.numel(c.weight().type().shape(), batch) / Sizes.dim(c.weight().type().shape(), 0, batch);
+                yield 2 * out * window + (c.bias() == null ? 0 : out) + out * epilogueOps(c.epilogue());
+            }
+            case Kernel.Pool2d p -> Sizes.numel(p.x().type(), batch);
+            case Kernel.Reduce r -> Sizes.numel(r.x().type(), batch);
+            case Kernel.Softmax s -> Sizes.numel(s.x().type(), batch);
+            case Kernel.LayerNorm l -> Sizes.numel(l.x().type(), batch);
+            case Kernel.Transpose t -> 0;
+            case Kernel.Slice s -> 0;
+            case Kernel.Concat c -> 0;
+            case Kernel.Gather g -> 0;
+            case Kernel.Iota i -> 0;
+        };
+    }
+
+    /** Arithmetic ops in an expression: each unary and binary function counts one. */
+    public static int ops(Expr e) {
+        return switch (e) {
+            case Expr.In in -> 0;
+            case Expr.Const c -> 0;
+            case Expr.Unary u -> 1 + ops(u.x());
+            case Expr.Binary b -> 1 + ops(b.a()) + ops(b.b());
+        };
+    }
+
+    private static int epilogueOps(Kernel.Epilogue e) { return e == null ? 0 : ops(e.expr()); }
+}

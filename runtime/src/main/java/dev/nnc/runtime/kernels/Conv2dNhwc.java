@@ -1,0 +1,154 @@
+package dev.nnc.runtime.kernels;
+
+/**
+ * 2-D convolution on channels-last activations: x is {@code [N, H, W, C]}, out is
+ * {@code [N, OH, OW, O]}, the weights are PyTorch's OIHW {@code [O, C, KH, KW]} (only
+ * {@code groups = 1}), zero padding, optional per-channel bias and ReLU.
+ *
+ * <p>Computed as one GEMM over the whole batch, {@code out[N·OH·OW, O] = patches[N·OH·OW, K] ·
+ * Wt[K, O]} with {@code K = KH·KW·C} ordered (kh, kw, c), which is how an NHWC patch lies in
+ * memory: each kernel tap is a run of C contiguous channels. The weights are the right operand,
+ * packed once into GEMM B panels by {@link #packWeights}; the bias is a column bias. The batch
+ * folds into the rows, so small late layers (3×3 outputs) still give long row counts. Runs on the
+ * Vector API when {@link Gemm} does, otherwise on a direct scalar loop nest; both split rows over
+ * {@link Parallel} and allocate nothing in steady state.
+ */
+public final class Conv2dNhwc {
+    private Conv2dNhwc() {}
+
+    /**
+     * Packs OIHW weights into the B panels of {@code Wt[K, O]}, K ordered (kh, kw, c). Only
+     * {@code groups = 1}: a grouped convolution is no single GEMM in this layout.
+     */
+    public static PackedMatrix packWeights(float[] weight, int wOff, int outChannels, int channels,
+                                           int kernelH, int kernelW, int groups) {
+        checkGroups(groups);
+        if (outChannels < 0 || channels < 0 || kernelH < 1 || kernelW < 1) {
+            throw new IllegalArgumentException("bad weight shape: " + outChannels + " x " + channels + " x "
+                    + kernelH + " x " + kernelW);
+        }
+        int k = kernelH * kernelW * channels;
+        Gemm.checkMatrix("weight", weight, wOff, k, outChannels, k);
+        // OHWI rows are the columns of Wt: pack them as a transposed B.
+        float[] ohwi = new float[Math.multiplyExact(outChannels, k)];
+        toOhwi(weight, wOff, outChannels, channels, kernelH, kernelW, ohwi);
+        return Gemm.packB(ohwi, 0, k, true, k, outChannels);
+    }
+
+    /** Convolution with weights from {@link #packWeights}. */
+    public static void conv2d(float[] x, int xOff, int batch, int height, int width, int channels,
+                              PackedMatrix weight, int outChannels, int kernelH, int kernelW,
+                              float[] bias, int biasOff,
+                              int strideH, int strideW, int padTop, int padLeft, int padBottom, int padRight,
+                              int dilationH, int dilationW, int groups,
+                              float[] out, int outOff, int outH, int outW, boolean relu) {
+        check(x, xOff, batch, height, width, channels, outChannels, kernelH, kernelW, bias, biasOff,
+                strideH, strideW, padTop, padLeft, padBottom, padRight, dilationH, dilationW, groups,
+                out, outOff, outH, outW);
+        int k = kernelH * kernelW * channels;
+        if (weight.layout != PackedMatrix.Layout.B_PANELS || weight.rows != k || weight.cols != outChannels) {
+            throw new IllegalArgumentException("packed weights " + weight + " do not match " + outChannels + " x "
+                    + channels + " x " + kernelH + " x " + kernelW + " (need Conv2dNhwc.packWeights)");
+        }
+        run(x, xOff, batch, height, width, channels, weight.data, outChannels, kernelH, kernelW, bias, biasOff,
+                strideH, strideW, padTop, padLeft, dilationH, dilationW, out, outOff, outH, outW, relu);
+    }
+
+    /** Convolution with OIHW weights as given, packed into the calling thread's scratch on every call. */
+    public static void conv2d(float[] x, int xOff, int batch, int height, int width, int channels,
+                              float[] weight, int wOff, int outChannels, int kernelH, int kernelW,
+                              float[] bias, int biasOff,
+                              int strideH, int strideW, int padTop, int padLeft, int padBottom, int padRight,
+                              int dilationH, int dilationW, int groups,
+                              float[] out, int outOff, int outH, int outW, boolean relu) {
+        check(x, xOff, batch, height, width, channels, outChannels, kernelH, kernelW, bias, biasOff,
+                strideH, strideW, padTop, padLeft, padBottom, padRight, dilationH, dilationW, groups,
+                out, outOff, outH, outW);
+        int k = kernelH * kernelW * channels;
+        Gemm.checkMatrix("weight", weight, wOff, k, outChannels, k);
+        float[] panels = GemmScratch.get().weights(PackedMatrix.bPanelsSize(k, outChannels));
+        packPanels(weight, wOff, outChannels, channels, kernelH, kernelW, panels);
+        run(x, xOff, batch, height, width, channels, panels, outChannels, kernelH, kernelW, bias, biasOff,
+                strideH, strideW, padTop, padLeft, dilationH, dilationW, out, outOff, outH, outW, relu);
+    }
+
+    private static void run(float[] x, int xOff, int batch, int height, int width, int channels,
+                            float[] panels, int outChannels, int kernelH, int kernelW, float[] bias, int biasOff,
+                            int strideH, int strideW, int padTop, int padLeft, int dilationH, int dilationW,
+                            float[] out, int outOff, int outH, int outW, boolean relu) {
+        if (batch == 0 || outChannels == 0 || outH == 0 || outW == 0) {
+            return;
+        }
+        // With no input channels the output is the bias, which the scalar loop writes.
+        if (Gemm.VECTOR && channels > 0) {
+            Conv2dNhwcVector.conv2d(x, xOff, batch, height, width, channels, panels, outChannels, kernelH, kernelW,
+                    bias, biasOff, strideH, strideW, padTop, padLeft, dilationH, dilationW, out, outOff, outH, outW, relu);
+        } else {
+            Conv2dNhwcScalar.conv2d(x, xOff, batch, height, width, channels, panels, outChannels, kernelH, kernelW,
+                    bias, biasOff, strideH, strideW, padTop, padLeft, dilationH, dilationW, out, outOff, outH, outW, relu);
+        }
+    }
+
+    /** OIHW to OHWI: row o of the result is output channel o's weights in patch order (kh, kw, c). */
+    private static void toOhwi(float[] w, int wOff, int o, int c, int kh, int kw, float[] dst) {
+        int k = kh * kw * c;
+        for (int oc = 0; oc < o; oc++) {
+            for (int ch = 0; ch < c; ch++) {
+                for (int y = 0; y < kh; y++) {
+                    for (int z = 0; z < kw; z++) {
+                        dst[oc * k + (y * kw + z) * c + ch] = w[wOff + ((oc * c + ch) * kh + y) * kw + z];
+                    }
+                }
+            }
+        }
+    }
+
+    /** The B-panel layout of {@link PackedMatrix#packB} written straight from OIHW (no temporary). */
+    private static void packPanels(float[] w, int wOff, int o, int c, int kh, int kw, float[] dst) {
+        int k = kh * kw * c;
+        for (int oc = 0; oc < o; oc++) {
+            int j0 = oc / PackedMatrix.NR * PackedMatrix.NR;
+            int width = PackedMatrix.panelWidth(j0, o);
+            int base = j0 * Math.max(k, 1) + (oc - j0);
+            for (int ch = 0; ch < c; ch++) {
+                for (int y = 0; y < kh; y++) {
+                    for (int z = 0; z < kw; z++) {
+                        dst[base + ((y * kw + z) * c + ch) * width] = w[wOff + ((oc * c + ch) * kh + y) * kw + z];
+                    }
+                }
+            }
+        }
+    }
+
+    private static void checkGroups(int groups) {
+        if (groups != 1) {
+            throw new IllegalArgumentException("NHWC convolution supports groups = 1 only, got " + groups
+                    + " (run grouped convolutions with the NCHW kernel, Conv2d)");
+        }
+    }
+
+    private static void check(float[] x, int xOff, int batch, int height, int width, int channels,
+                              int outChannels, int kernelH, int kernelW, float[] bias, int biasOff,
+                              int strideH, int strideW, int padTop, int padLeft, int padBottom, int padRight,
+                              int dilationH, int dilationW, int groups,
+                              float[] out, int outOff, int outH, int outW) {
+        checkGroups(groups);
+        if (batch < 0 || channels < 0 || height < 0 || width < 0 || outChannels < 0 || kernelH < 1 || kernelW < 1
+                || strideH < 1 || strideW < 1 || dilationH < 1 || dilationW < 1
+                || padTop < 0 || padLeft < 0 || padBottom < 0 || padRight < 0) {
+            throw new IllegalArgumentException("bad convolution parameters: input " + batch + "x" + height + "x"
+                    + width + "x" + channels + " (NHWC), kernel " + kernelH + "x" + kernelW + ", stride " + strideH
+                    + "x" + strideW + ", dilation " + dilationH + "x" + dilationW + ", padding " + padTop + ","
+                    + padLeft + "," + padBottom + "," + padRight);
+        }
+        int oh = Math.max(0, Conv2d.outputSize(height, kernelH, strideH, padTop, padBottom, dilationH));
+        int ow = Math.max(0, Conv2d.outputSize(width, kernelW, strideW, padLeft, padRight, dilationW));
+        if (oh != outH || ow != outW) {
+            throw new IllegalArgumentException("output " + outH + "x" + outW + " does not match the computed "
+                    + oh + "x" + ow);
+        }
+        Gemm.checkMatrix("x", x, xOff, height * width * channels, batch, height * width * channels);
+        Gemm.checkMatrix("out", out, outOff, outH * outW * outChannels, batch, outH * outW * outChannels);
+        Gemm.checkBias(bias, biasOff, outChannels);
+    }
+}

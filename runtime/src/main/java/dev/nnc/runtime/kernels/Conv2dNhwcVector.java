@@ -1,0 +1,401 @@
+package dev.nnc.runtime.kernels;
+
+import java.util.function.IntConsumer;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorSpecies;
+
+import static dev.nnc.runtime.kernels.PackedMatrix.NR;
+
+/**
+ * Vector API path of {@link Conv2dNhwc}: {@code out[M, O] = patches[M, K] · Wt[K, O]} with
+ * {@code M = N·OH·OW}, Wt in prepacked B panels.
+ *
+ * <p>A task owns a block of output pixels (rows) and a range of B panels. For each k slice it
+ * copies the block's patches row-major into per-thread scratch (im2col: each kernel tap is a run
+ * of C contiguous channels, copied a vector at a time), then runs an 8×32 (or 8×16) register
+ * tile over it. Unlike {@link GemmVector}, A is read row-major, not repacked into MR-row panels:
+ * with as few output channels as a CNN has (32–128, one to four B panels) a packed A panel would
+ * be reused only that many times, and packing (a scalar transposition) would cost a quarter of
+ * the multiply. A 1×1 stride-1 convolution reads x itself as A. Only loaded when
+ * {@link Gemm#VECTOR}.
+ */
+final class Conv2dNhwcVector {
+    private static final VectorSpecies<Float> F = FloatVector.SPECIES_512;
+    private static final int MR = 8;
+    /** Deepest k slice: a B panel slice (KC x 32) is 128 KiB and stays in L2. */
+    private static final int KC = 1024;
+    /** Floats of a task's im2col block (256 KiB), and its most rows. */
+    private static final int A_BLOCK = 1 << 16;
+    private static final int MB_MAX = 256;
+
+    private static final ThreadLocal<Job> JOBS = ThreadLocal.withInitial(Job::new);
+
+    private Conv2dNhwcVector() {}
+
+    static void conv2d(float[] x, int xOff, int batch, int height, int width, int channels,
+                       float[] panels, int outChannels, int kernelH, int kernelW, float[] bias, int biasOff,
+                       int strideH, int strideW, int padTop, int padLeft, int dilationH, int dilationW,
+                       float[] out, int outOff, int outH, int outW, boolean relu) {
+        Job job = JOBS.get();
+        job.x = x;
+        job.xOff = xOff;
+        job.h = height;
+        job.w = width;
+        job.c = channels;
+        job.b = panels;
+        job.o = outChannels;
+        job.kh = kernelH;
+        job.kw = kernelW;
+        job.bias = bias;
+        job.biasOff = biasOff;
+        job.sh = strideH;
+        job.sw = strideW;
+        job.pt = padTop;
+        job.pl = padLeft;
+        job.dh = dilationH;
+        job.dw = dilationW;
+        job.out = out;
+        job.outOff = outOff;
+        job.oh = outH;
+        job.ow = outW;
+        job.relu = relu;
+        try {
+            job.plan(batch);
+        } finally {
+            job.x = null;
+            job.b = null;
+            job.bias = null;
+            job.out = null;
+        }
+    }
+
+    /** Copies n floats a vector at a time, the tail under a mask. */
+    private static void copy(float[] src, int s, float[] dst, int d, int n) {
+        int i = 0;
+        for (; i + 16 <= n; i += 16) {
+            FloatVector.fromArray(F, src, s + i).intoArray(dst, d + i);
+        }
+        if (i < n) {
+            VectorMask<Float> tail = F.indexInRange(i, n);
+            FloatVector.fromArray(F, src, s + i, tail).intoArray(dst, d + i, tail);
+        }
+    }
+
+    /** One call's operands and partition, reused per calling thread. */
+    private static final class Job implements IntConsumer {
+        float[] x, b, bias, out;
+        int xOff, h, w, c, o, kh, kw, biasOff, sh, sw, pt, pl, dh, dw, outOff, oh, ow;
+        boolean relu;
+        private int m, k, kc, kBlocks, mb, nSplit, panelsPerTask, panels;
+        /** 1x1, stride 1, no padding: row i of A is pixel i of x. */
+        private boolean direct;
+
+        void plan(int batch) {
+            m = batch * oh * ow;
+            k = kh * kw * c;
+            direct = kh == 1 && kw == 1 && sh == 1 && sw == 1 && pt == 0 && pl == 0 && oh == h && ow == w;
+            kBlocks = Math.max(1, (k + KC - 1) / KC);
+            kc = (k + kBlocks - 1) / kBlocks;
+            panels = PackedMatrix.panelCount(o);
+            long work = (long) m * o * k;
+            int threads = work < Gemm.PARALLEL_MIN ? 1 : Parallel.threads();
+            int mbMax = Math.max(MR, Math.min(MB_MAX, A_BLOCK / Math.max(kc, 1) / MR * MR));
+            int target = threads == 1 ? 1 : 4 * threads;
+            int groups = (m + MR - 1) / MR;
+            int mBlocks = Math.max((m + mbMax - 1) / mbMax, Math.min(groups, target));
+            mb = GemmVector.roundUp((m + mBlocks - 1) / mBlocks, MR);
+            mBlocks = (m + mb - 1) / mb;
+            nSplit = mBlocks < target ? Math.min(panels, (target + mBlocks - 1) / mBlocks) : 1;
+            panelsPerTask = (panels + nSplit - 1) / nSplit;
+            nSplit = (panels + panelsPerTask - 1) / panelsPerTask;
+            int tasks = mBlocks * nSplit;
+            if (threads == 1) {
+                for (int t = 0; t < tasks; t++) {
+                    accept(t);
+                }
+            } else {
+                Parallel.forRange(tasks, this);
+            }
+        }
+
+        @Override
+        public void accept(int t) {
+            int i0 = (t / nSplit) * mb;
+            int i1 = Math.min(m, i0 + mb);
+            int jp0 = (t % nSplit) * panelsPerTask;
+            int jp1 = Math.min(panels, jp0 + panelsPerTask);
+            GemmScratch scratch = GemmScratch.get();
+            float[] tile = scratch.tile;
+            int full = i0 + (i1 - i0) / MR * MR;
+            for (int pc = 0; pc < k; pc += kc) {
+                int kcs = Math.min(kc, k - pc);
+                boolean last = pc + kcs >= k;
+                boolean acc = pc > 0;
+                float[] a;
+                int aBase;
+                int lda;
+                if (direct) {
+                    a = x;
+                    aBase = xOff + i0 * c + pc;
+                    lda = c;
+                } else {
+                    a = scratch.padded(GemmVector.roundUp(i1 - i0, MR) * kcs);
+                    im2col(i0, i1, pc, kcs, a, 0, kcs);
+                    aBase = 0;
+                    lda = kcs;
+                }
+                // A direct block's partial last group is copied, zero-padded to MR rows, so the kernel
+                // never reads past x.
+                float[] tail = null;
+                if (direct && full < i1) {
+                    tail = scratch.out(MR * kcs);
+                    im2col(full, i1, pc, kcs, tail, 0, kcs);
+                }
+                for (int jp = jp0; jp < jp1; jp++) {
+                    int j = jp * NR;
+                    int width = PackedMatrix.panelWidth(j, o);
+                    int cols = Math.min(width, o - j);
+                    int bo = j * k + pc * width;
+                    for (int i = i0; i < i1; i += MR) {
+                        int rows = Math.min(MR, i1 - i);
+                        float[] ar = a;
+                        int ao = aBase + (i - i0) * lda;
+                        int ld = lda;
+                        if (tail != null && i >= full) {
+                            ar = tail;
+                            ao = 0;
+                            ld = kcs;
+                        }
+                        int co = outOff + i * o + j;
+                        if (rows == MR && cols == width) {
+                            if (width == NR) {
+                                k8x32(kcs, ar, ao, ld, b, bo, out, co, o, acc, bias, biasOff + j, relu && last);
+                            } else {
+                                k8x16(kcs, ar, ao, ld, b, bo, out, co, o, acc, bias, biasOff + j, relu && last);
+                            }
+                        } else {
+                            if (width == NR) {
+                                k8x32(kcs, ar, ao, ld, b, bo, tile, 0, NR, false, null, 0, false);
+                            } else {
+                                k8x16(kcs, ar, ao, ld, b, bo, tile, 0, NR, false, null, 0, false);
+                            }
+                            merge(tile, rows, cols, co, acc, j, relu && last);
+                        }
+                    }
+                }
+            }
+        }
+
+        /**
+         * Rows [from, to) of the patch matrix, columns [pc, pc + kcs), into dst (row stride ld);
+         * rows up to the next multiple of MR are zero. Column p is channel p % C of tap p / C.
+         * A row whose window lies inside the image and that takes all of K (the usual case) is
+         * KH runs of KW·C contiguous floats (dilation 1 along the width), else KH·KW runs of C.
+         */
+        private void im2col(int from, int to, int pc, int kcs, float[] dst, int dstOff, int ld) {
+            int pixels = oh * ow;
+            int n = from / pixels;
+            int oy = (from - n * pixels) / ow;
+            int ox = from - n * pixels - oy * ow;
+            boolean whole = pc == 0 && kcs == k;
+            int spanH = (kh - 1) * dh;
+            int spanW = (kw - 1) * dw;
+            int run = kw * c;
+            for (int r = from; r < to; r++) {
+                int d = dstOff + (r - from) * ld;
+                int iy0 = oy * sh - pt;
+                int ix0 = ox * sw - pl;
+                if (whole && iy0 >= 0 && iy0 + spanH < h && ix0 >= 0 && ix0 + spanW < w) {
+                    int base = xOff + ((n * h + iy0) * w + ix0) * c;
+                    if (dw == 1) {
+                        for (int y = 0; y < kh; y++) {
+                            copyRun(base + y * dh * w * c, dst, d + y * run, run);
+                        }
+                    } else {
+                        for (int y = 0, t = 0; y < kh; y++) {
+                            for (int z = 0; z < kw; z++, t++) {
+                                copyRun(base + (y * dh * w + z * dw) * c, dst, d + t * c, c);
+                            }
+                        }
+                    }
+                } else {
+                    edgeRow(n, iy0, ix0, pc, kcs, dst, d);
+                }
+                if (++ox == ow) {
+                    ox = 0;
+                    if (++oy == oh) {
+                        oy = 0;
+                        n++;
+                    }
+                }
+            }
+            int padded = from + GemmVector.roundUp(to - from, MR);
+            if (padded > to) {
+                java.util.Arrays.fill(dst, dstOff + (to - from) * ld, dstOff + (padded - from) * ld, 0f);
+            }
+        }
+
+        /** One patch row tap by tap, zeros where the tap falls in the padding; columns [pc, pc + kcs). */
+        private void edgeRow(int n, int iy0, int ix0, int pc, int kcs, float[] dst, int d) {
+            int image = xOff + n * h * w * c;
+            int tap0 = pc / c;
+            int tap1 = (pc + kcs - 1) / c;
+            d -= pc;
+            for (int tap = tap0; tap <= tap1; tap++) {
+                int y = tap / kw;
+                int z = tap - y * kw;
+                int p0 = Math.max(pc, tap * c);
+                int p1 = Math.min(pc + kcs, tap * c + c);
+                int iy = iy0 + y * dh;
+                int ix = ix0 + z * dw;
+                if (iy < 0 || iy >= h || ix < 0 || ix >= w) {
+                    java.util.Arrays.fill(dst, d + p0, d + p1, 0f);
+                } else {
+                    copyRun(image + (iy * w + ix) * c + (p0 - tap * c), dst, d + p0, p1 - p0);
+                }
+            }
+        }
+
+        /** n floats of x from s, a vector at a time; a short run (a first layer's few channels) is one masked copy. */
+        private void copyRun(int s, float[] dst, int d, int n) {
+            if (n >= 16) {
+                copy(x, s, dst, d, n);
+            } else {
+                VectorMask<Float> m = F.indexInRange(0, n);
+                FloatVector.fromArray(F, x, s, m).intoArray(dst, d, m);
+            }
+        }
+
+        /** The valid part of a scratch tile into out, with the epilogue the kernel would apply. */
+        private void merge(float[] tile, int rows, int cols, int co, boolean acc, int j, boolean clamp) {
+            for (int r = 0; r < rows; r++) {
+                int row = co + r * o;
+                for (int e = 0; e < cols; e++) {
+                    float v = tile[r * NR + e];
+                    if (acc) {
+                        v += out[row + e];
+                    } else if (bias != null) {
+                        v += bias[biasOff + j + e];
+                    }
+                    out[row + e] = clamp ? Math.max(v, 0f) : v;
+                }
+            }
+        }
+    }
+
+    // ---- micro-kernels: 8 rows of row-major A (stride lda) times one B panel ----------------------
+    // Accumulators stay in locals so that C2 keeps them in registers (16 + 2 B + 1 broadcast of 32).
+
+    private static void k8x32(int kc, float[] a, int ao, int lda, float[] b, int bo, float[] c, int co, int ldc,
+            boolean acc, float[] bias, int biasOff, boolean relu) {
+        int a0 = ao, a1 = ao + lda, a2 = a1 + lda, a3 = a2 + lda, a4 = a3 + lda, a5 = a4 + lda, a6 = a5 + lda,
+                a7 = a6 + lda;
+        FloatVector c00 = FloatVector.zero(F), c01 = FloatVector.zero(F),
+                c10 = FloatVector.zero(F), c11 = FloatVector.zero(F),
+                c20 = FloatVector.zero(F), c21 = FloatVector.zero(F),
+                c30 = FloatVector.zero(F), c31 = FloatVector.zero(F),
+                c40 = FloatVector.zero(F), c41 = FloatVector.zero(F),
+                c50 = FloatVector.zero(F), c51 = FloatVector.zero(F),
+                c60 = FloatVector.zero(F), c61 = FloatVector.zero(F),
+                c70 = FloatVector.zero(F), c71 = FloatVector.zero(F);
+        for (int p = 0; p < kc; p++, bo += 32) {
+            FloatVector b0 = FloatVector.fromArray(F, b, bo);
+            FloatVector b1 = FloatVector.fromArray(F, b, bo + 16);
+            FloatVector v;
+            v = FloatVector.broadcast(F, a[a0 + p]); c00 = v.fma(b0, c00); c01 = v.fma(b1, c01);
+            v = FloatVector.broadcast(F, a[a1 + p]); c10 = v.fma(b0, c10); c11 = v.fma(b1, c11);
+            v = FloatVector.broadcast(F, a[a2 + p]); c20 = v.fma(b0, c20); c21 = v.fma(b1, c21);
+            v = FloatVector.broadcast(F, a[a3 + p]); c30 = v.fma(b0, c30); c31 = v.fma(b1, c31);
+            v = FloatVector.broadcast(F, a[a4 + p]); c40 = v.fma(b0, c40); c41 = v.fma(b1, c41);
+            v = FloatVector.broadcast(F, a[a5 + p]); c50 = v.fma(b0, c50); c51 = v.fma(b1, c51);
+            v = FloatVector.broadcast(F, a[a6 + p]); c60 = v.fma(b0, c60); c61 = v.fma(b1, c61);
+            v = FloatVector.broadcast(F, a[a7 + p]); c70 = v.fma(b0, c70); c71 = v.fma(b1, c71);
+        }
+        if (acc) {
+            c00 = c00.add(FloatVector.fromArray(F, c, co)); c01 = c01.add(FloatVector.fromArray(F, c, co + 16));
+            c10 = c10.add(FloatVector.fromArray(F, c, co + ldc)); c11 = c11.add(FloatVector.fromArray(F, c, co + ldc + 16));
+            c20 = c20.add(FloatVector.fromArray(F, c, co + 2 * ldc)); c21 = c21.add(FloatVector.fromArray(F, c, co + 2 * ldc + 16));
+            c30 = c30.add(FloatVector.fromArray(F, c, co + 3 * ldc)); c31 = c31.add(FloatVector.fromArray(F, c, co + 3 * ldc + 16));
+            c40 = c40.add(FloatVector.fromArray(F, c, co + 4 * ldc)); c41 = c41.add(FloatVector.fromArray(F, c, co + 4 * ldc + 16));
+            c50 = c50.add(FloatVector.fromArray(F, c, co + 5 * ldc)); c51 = c51.add(FloatVector.fromArray(F, c, co + 5 * ldc + 16));
+            c60 = c60.add(FloatVector.fromArray(F, c, co + 6 * ldc)); c61 = c61.add(FloatVector.fromArray(F, c, co + 6 * ldc + 16));
+            c70 = c70.add(FloatVector.fromArray(F, c, co + 7 * ldc)); c71 = c71.add(FloatVector.fromArray(F, c, co + 7 * ldc + 16));
+        } else if (bias != null) {
+            FloatVector e0 = FloatVector.fromArray(F, bias, biasOff);
+            FloatVector e1 = FloatVector.fromArray(F, bias, biasOff + 16);
+            c00 = c00.add(e0); c01 = c01.add(e1);
+            c10 = c10.add(e0); c11 = c11.add(e1);
+            c20 = c20.add(e0); c21 = c21.add(e1);
+            c30 = c30.add(e0); c31 = c31.add(e1);
+            c40 = c40.add(e0); c41 = c41.add(e1);
+            c50 = c50.add(e0); c51 = c51.add(e1);
+            c60 = c60.add(e0); c61 = c61.add(e1);
+            c70 = c70.add(e0); c71 = c71.add(e1);
+        }
+        if (relu) {
+            c00 = c00.max(0f); c01 = c01.max(0f);
+            c10 = c10.max(0f); c11 = c11.max(0f);
+            c20 = c20.max(0f); c21 = c21.max(0f);
+            c30 = c30.max(0f); c31 = c31.max(0f);
+            c40 = c40.max(0f); c41 = c41.max(0f);
+            c50 = c50.max(0f); c51 = c51.max(0f);
+            c60 = c60.max(0f); c61 = c61.max(0f);
+            c70 = c70.max(0f); c71 = c71.max(0f);
+        }
+        c00.intoArray(c, co); c01.intoArray(c, co + 16);
+        c10.intoArray(c, co + ldc); c11.intoArray(c, co + ldc + 16);
+        c20.intoArray(c, co + 2 * ldc); c21.intoArray(c, co + 2 * ldc + 16);
+        c30.intoArray(c, co + 3 * ldc); c31.intoArray(c, co + 3 * ldc + 16);
+        c40.intoArray(c, co + 4 * ldc); c41.intoArray(c, co + 4 * ldc + 16);
+        c50.intoArray(c, co + 5 * ldc); c51.intoArray(c, co + 5 * ldc + 16);
+        c60.intoArray(c, co + 6 * ldc); c61.intoArray(c, co + 6 * ldc + 16);
+        c70.intoArray(c, co + 7 * ldc); c71.intoArray(c, co + 7 * ldc + 16);
+    }
+
+    private static void k8x16(int kc, float[] a, int ao, int lda, float[] b, int bo, float[] c, int co, int ldc,
+            boolean acc, float[] bias, int biasOff, boolean relu) {
+        int a0 = ao, a1 = ao + lda, a2 = a1 + lda, a3 = a2 + lda, a4 = a3 + lda, a5 = a4 + lda, a6 = a5 + lda,
+                a7 = a6 + lda;
+        FloatVector c0 = FloatVector.zero(F), c1 = FloatVector.zero(F), c2 = FloatVector.zero(F),
+                c3 = FloatVector.zero(F), c4 = FloatVector.zero(F), c5 = FloatVector.zero(F),
+                c6 = FloatVector.zero(F), c7 = FloatVector.zero(F);
+        for (int p = 0; p < kc; p++, bo += 16) {
+            FloatVector b0 = FloatVector.fromArray(F, b, bo);
+            c0 = FloatVector.broadcast(F, a[a0 + p]).fma(b0, c0);
+            c1 = FloatVector.broadcast(F, a[a1 + p]).fma(b0, c1);
+            c2 = FloatVector.broadcast(F, a[a2 + p]).fma(b0, c2);
+            c3 = FloatVector.broadcast(F, a[a3 + p]).fma(b0, c3);
+            c4 = FloatVector.broadcast(F, a[a4 + p]).fma(b0, c4);
+            c5 = FloatVector.broadcast(F, a[a5 + p]).fma(b0, c5);
+            c6 = FloatVector.broadcast(F, a[a6 + p]).fma(b0, c6);
+            c7 = FloatVector.broadcast(F, a[a7 + p]).fma(b0, c7);
+        }
+        if (acc) {
+            c0 = c0.add(FloatVector.fromArray(F, c, co));
+            c1 = c1.add(FloatVector.fromArray(F, c, co + ldc));
+            c2 = c2.add(FloatVector.fromArray(F, c, co + 2 * ldc));
+            c3 = c3.add(FloatVector.fromArray(F, c, co + 3 * ldc));
+            c4 = c4.add(FloatVector.fromArray(F, c, co + 4 * ldc));
+            c5 = c5.add(FloatVector.fromArray(F, c, co + 5 * ldc));
+            c6 = c6.add(FloatVector.fromArray(F, c, co + 6 * ldc));
+            c7 = c7.add(FloatVector.fromArray(F, c, co + 7 * ldc));
+        } else if (bias != null) {
+            FloatVector e = FloatVector.fromArray(F, bias, biasOff);
+            c0 = c0.add(e); c1 = c1.add(e); c2 = c2.add(e); c3 = c3.add(e);
+            c4 = c4.add(e); c5 = c5.add(e); c6 = c6.add(e); c7 = c7.add(e);
+        }
+        if (relu) {
+            c0 = c0.max(0f); c1 = c1.max(0f); c2 = c2.max(0f); c3 = c3.max(0f);
+            c4 = c4.max(0f); c5 = c5.max(0f); c6 = c6.max(0f); c7 = c7.max(0f);
+        }
+        c0.intoArray(c, co);
+        c1.intoArray(c, co + ldc);
+        c2.intoArray(c, co + 2 * ldc);
+        c3.intoArray(c, co + 3 * ldc);
+        c4.intoArray(c, co + 4 * ldc);
+        c5.intoArray(c, co + 5 * ldc);
+        c6.intoArray(c, co + 6 * ldc);
+        c7.intoArray(c, co + 7 * ldc);
+    }
+}
