@@ -19,9 +19,9 @@ import java.util.SplittableRandom;
  * layouts; and the NCHW→NHWC and NHWC→NCHW transposes of each activation.
  *
  * <p>A plain timing loop rather than JMH so that the whole table takes about a minute: each case
- * is warmed up for {@code warm} seconds, then timed in 15 rounds of about 60 ms; the table shows
- * the fastest round's time per call (this machine is shared, and interference only ever slows a
- * round down). Usage: {@code LayoutCalibration [threads] [warm seconds]} (default: all
+ * is warmed up for {@code warm} seconds, then timed in 15 rounds of about 60 ms, alternating
+ * between the two layouts; the table shows the fastest round's time per call (this machine is
+ * shared, and interference only ever slows a round down). Usage: {@code LayoutCalibration [threads] [warm seconds]} (default: all
  * processors, 0.4 s).
  */
 public final class LayoutCalibration {
@@ -93,16 +93,18 @@ public final class LayoutCalibration {
         PackedMatrix nchw = Conv2d.packWeights(w, 0, cv.o(), cv.c(), cv.k(), cv.k(), 1);
         PackedMatrix nhwc = Conv2dNhwc.packWeights(w, 0, cv.o(), cv.c(), cv.k(), cv.k(), 1);
         int s = cv.s(), p = cv.p();
-        double tNchw = time(() -> Conv2d.conv2d(x, 0, cv.n(), cv.c(), cv.h(), cv.w(), nchw, cv.o(), cv.k(), cv.k(),
+        double[] t = time(() -> Conv2d.conv2d(x, 0, cv.n(), cv.c(), cv.h(), cv.w(), nchw, cv.o(), cv.k(), cv.k(),
+                bias, 0, s, s, p, p, p, p, 1, 1, 1, out, 0, oh, ow, true),
+                () -> Conv2dNhwc.conv2d(x, 0, cv.n(), cv.h(), cv.w(), cv.c(), nhwc, cv.o(), cv.k(), cv.k(),
                 bias, 0, s, s, p, p, p, p, 1, 1, 1, out, 0, oh, ow, true));
-        double tNhwc = time(() -> Conv2dNhwc.conv2d(x, 0, cv.n(), cv.h(), cv.w(), cv.c(), nhwc, cv.o(), cv.k(), cv.k(),
-                bias, 0, s, s, p, p, p, p, 1, 1, 1, out, 0, oh, ow, true));
+        double tNchw = t[0], tNhwc = t[1];
         float[] xt = new float[x.length];
         int[] inShape = {cv.n(), cv.c(), cv.h(), cv.w()};
         int[] outShapeNhwc = {cv.n(), oh, ow, cv.o()};
         float[] outT = new float[out.length];
-        double tIn = time(() -> Transpose.transpose(x, 0, inShape, new int[] {0, 2, 3, 1}, xt, 0));
-        double tOut = time(() -> Transpose.transpose(out, 0, outShapeNhwc, new int[] {0, 3, 1, 2}, outT, 0));
+        double[] tt = time(() -> Transpose.transpose(x, 0, inShape, new int[] {0, 2, 3, 1}, xt, 0),
+                () -> Transpose.transpose(out, 0, outShapeNhwc, new int[] {0, 3, 1, 2}, outT, 0));
+        double tIn = tt[0], tOut = tt[1];
         System.out.printf("%-32s %10.1f %10.1f %8.1f %8.1f %7.2f %10.1f %10.1f%n", cv.name(), tNchw * 1e6, tNhwc * 1e6,
                 cv.flops() / tNchw / 1e9, cv.flops() / tNhwc / 1e9, tNchw / tNhwc, tIn * 1e6, tOut * 1e6);
     }
@@ -111,32 +113,41 @@ public final class LayoutCalibration {
         SplittableRandom random = new SplittableRandom(3);
         float[] x = GemmBenchmark.random(random, n * c * h * w);
         float[] out = new float[n * c * (h / 2) * (w / 2)];
-        double tNchw = time(() -> Pool2d.maxPool(x, 0, n, c, h, w, 2, 2, 2, 2, 0, 0, 0, 0, out, 0, h / 2, w / 2));
-        double tNhwc = time(() -> Pool2dNhwc.maxPool(x, 0, n, h, w, c, 2, 2, 2, 2, 0, 0, 0, 0, out, 0, h / 2, w / 2));
+        double[] t = time(() -> Pool2d.maxPool(x, 0, n, c, h, w, 2, 2, 2, 2, 0, 0, 0, 0, out, 0, h / 2, w / 2),
+                () -> Pool2dNhwc.maxPool(x, 0, n, h, w, c, 2, 2, 2, 2, 0, 0, 0, 0, out, 0, h / 2, w / 2));
+        double tNchw = t[0], tNhwc = t[1];
         System.out.printf("%-32s %10.1f %10.1f %7.2f%n", name, tNchw * 1e6, tNhwc * 1e6, tNchw / tNhwc);
     }
 
-    /** Seconds per call in the fastest of 15 rounds, after warming up. */
-    static double time(Runnable call) {
-        long end = System.nanoTime() + (long) (warmSeconds * 1e9);
-        int calls = 0;
-        long t0 = System.nanoTime();
-        while (System.nanoTime() < end) {
-            call.run();
-            calls++;
-        }
-        double perCall = (System.nanoTime() - t0) / 1e9 / Math.max(calls, 1);
-        int reps = (int) Math.max(1, 0.06 / perCall);
-        double[] rounds = new double[15];
-        for (int r = 0; r < rounds.length; r++) {
-            long start = System.nanoTime();
-            for (int i = 0; i < reps; i++) {
-                call.run();
+    /**
+     * Seconds per call of each runnable in its fastest of 15 rounds (about 60 ms each), after
+     * warming both up; the rounds alternate between the two so that both see the same machine.
+     */
+    static double[] time(Runnable a, Runnable b) {
+        Runnable[] calls = {a, b};
+        int[] reps = new int[2];
+        for (int i = 0; i < 2; i++) {
+            long end = System.nanoTime() + (long) (warmSeconds * 1e9);
+            int n = 0;
+            long t0 = System.nanoTime();
+            while (System.nanoTime() < end) {
+                calls[i].run();
+                n++;
             }
-            rounds[r] = (System.nanoTime() - start) / 1e9 / reps;
+            double perCall = (System.nanoTime() - t0) / 1e9 / Math.max(n, 1);
+            reps[i] = (int) Math.max(1, 0.06 / perCall);
         }
-        Arrays.sort(rounds);
-        return rounds[0];
+        double[] best = {Double.MAX_VALUE, Double.MAX_VALUE};
+        for (int r = 0; r < 15; r++) {
+            for (int i = 0; i < 2; i++) {
+                long start = System.nanoTime();
+                for (int j = 0; j < reps[i]; j++) {
+                    calls[i].run();
+                }
+                best[i] = Math.min(best[i], (System.nanoTime() - start) / 1e9 / reps[i]);
+            }
+        }
+        return best;
     }
 
     static List<Conv> convs() { return new ArrayList<>(CONVS); }

@@ -115,6 +115,9 @@ final class Verification {
         if (f == null) {
             out.printf("  the whole pipeline matches when run again (%d runs): the failure does not come from a pass%n",
                     bisector.runs());
+        } else if (f.firstBad() == 0) {
+            out.printf("  no pass to blame: the output diverges with lowering alone (%d runs); the lowering or the "
+                    + "backend is wrong, or the tolerance is tighter than f32 arithmetic allows%n", bisector.runs());
         } else {
             out.printf("  first diverging pass: %s%n", f.description());
         }

@@ -228,8 +228,17 @@ final class KernelCalls {
         mv.visitTypeInsn(CHECKCAST, PACKED);
     }
 
+    /**
+     * A convolution call. NCHW: {@code Conv2d.conv2d} with x dims (N, C, H, W). NHWC:
+     * {@code Conv2dNhwc.conv2d}, same argument order but x dims (N, H, W, C) and out dims taken
+     * from [N, OH, OW, O]; its packed weights come from {@code Conv2dNhwc.packWeights} (B panels).
+     */
     private void conv2d(Kernel.Conv2d c) {
-        if (c.layout() != Kernel.Layout.NCHW) throw new UnsupportedByBackend("conv2d in layout " + c.layout().text());
+        boolean nhwc = c.layout() == Kernel.Layout.NHWC;
+        if (nhwc && c.groups() != 1) {
+            throw new UnsupportedByBackend("conv2d in layout nhwc with " + c.groups() + " groups: the JVM backend's NHWC"
+                    + " convolution takes groups = 1 only (keep grouped convolutions in nchw)");
+        }
         List<Dim> x = dims(c.x()), w = dims(c.weight()), out = dims(c.out());
         buf(c.x());
         for (Dim d : x) code.dim(d);
@@ -251,14 +260,16 @@ final class KernelCalls {
         for (int d : c.dilation()) code.iconst(d);
         code.iconst(c.groups());
         buf(c.out());
-        code.dim(out.get(2));
-        code.dim(out.get(3));
+        code.dim(out.get(nhwc ? 1 : 2));
+        code.dim(out.get(nhwc ? 2 : 3));
         code.bool(reluFlag(c.epilogue()));
-        code.invokeStatic(KERNELS + "Conv2d", "conv2d", "([FIIIII" + weightDesc + "III[FIIIIIIIIII[FIIIZ)V");
+        code.invokeStatic(KERNELS + (nhwc ? "Conv2dNhwc" : "Conv2d"), "conv2d",
+                "([FIIIII" + weightDesc + "III[FIIIIIIIIII[FIIIZ)V");
     }
 
+    /** A pooling call: {@code Pool2d} with x dims (N, C, H, W), or {@code Pool2dNhwc} with (N, H, W, C). */
     private void pool(Kernel.Pool2d p) {
-        if (p.layout() != Kernel.Layout.NCHW) throw new UnsupportedByBackend("pooling in layout " + p.layout().text());
+        boolean nhwc = p.layout() == Kernel.Layout.NHWC;
         List<Dim> x = dims(p.x()), out = dims(p.out());
         buf(p.x());
         for (Dim d : x) code.dim(d);
@@ -268,9 +279,9 @@ final class KernelCalls {
         boolean avg = p.kind() == Kernel.PoolKind.AVG;
         if (avg) code.bool(p.countIncludePad());
         buf(p.out());
-        code.dim(out.get(2));
-        code.dim(out.get(3));
-        code.invokeStatic(KERNELS + "Pool2d", avg ? "avgPool" : "maxPool",
+        code.dim(out.get(nhwc ? 1 : 2));
+        code.dim(out.get(nhwc ? 2 : 3));
+        code.invokeStatic(KERNELS + (nhwc ? "Pool2dNhwc" : "Pool2d"), avg ? "avgPool" : "maxPool",
                 "([FIIIIIIIIIIIII" + (avg ? "Z" : "") + "[FIII)V");
     }
 
@@ -294,19 +305,27 @@ final class KernelCalls {
         buf(s.out());
         split(dims(s.x()), s.axis(), s.axis() + 1);
         code.bool(s.log());
-        code.invokeStatic(KERNELS + "Softmax", "softmax", "([FI[FIIIIZ)V");
+        if (s.scale() == 1.0) {
+            code.invokeStatic(KERNELS + "Softmax", "softmax", "([FI[FIIIIZ)V");
+            return;
+        }
+        // Scaled as the fused multiply kernel would have: by the f32 constant.
+        mv.visitLdcInsn((float) s.scale());
+        code.invokeStatic(KERNELS + "Softmax", "softmax", "([FI[FIIIIZF)V");
     }
 
     private void layerNorm(Kernel.LayerNorm l) {
         List<Dim> x = dims(l.x());
         buf(l.x());
+        if (l.residual() != null) buf(l.residual());
         buf(l.gamma());
         buf(l.beta());
         buf(l.out());
         code.product(x.subList(0, l.axis()));
         code.product(x.subList(l.axis(), x.size()));
         mv.visitLdcInsn((float) l.eps());
-        code.invokeStatic(KERNELS + "LayerNorm", "layerNorm", "([FI[FI[FI[FIIIF)V");
+        code.invokeStatic(KERNELS + "LayerNorm", "layerNorm",
+                l.residual() == null ? "([FI[FI[FI[FIIIF)V" : "([FI[FI[FI[FI[FIIIF)V");
     }
 
     /** Pushes this thread's int[] for a new argument slot, filled with the given dims (no allocation once warm). */

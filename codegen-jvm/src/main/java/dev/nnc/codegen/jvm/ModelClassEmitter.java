@@ -229,7 +229,8 @@ final class ModelClassEmitter {
                     List<Dim> w = c.weight().type().shape().dims();
                     for (Dim d : w) code.dim(d);
                     code.iconst(c.groups());
-                    code.invokeStatic(KERNELS + "Conv2d", "packWeights", "([FIIIIII)" + PACKED_DESC);
+                    String packer = c.layout() == Kernel.Layout.NHWC ? "Conv2dNhwc" : "Conv2d"; // B panels vs A panels
+                    code.invokeStatic(KERNELS + packer, "packWeights", "([FIIIIII)" + PACKED_DESC);
                 }
                 default -> throw new IllegalStateException("not a prepared kernel: " + e.getKey());
             }

@@ -109,14 +109,22 @@ public sealed interface Kernel {
         @Override public List<Buf> ins() { return List.of(x); }
     }
 
-    /** softmax (or log_softmax) along {@code axis} (non-negative). */
-    record Softmax(Buf out, Buf x, int axis, boolean log) implements Kernel {
+    /**
+     * softmax (or log_softmax) of {@code scale * x} along {@code axis} (non-negative); a scale
+     * of 1 is the plain softmax. The scale lets a preceding multiply by a constant (attention's
+     * 1/sqrt(d)) be applied while the row is read.
+     */
+    record Softmax(Buf out, Buf x, int axis, double scale, boolean log) implements Kernel {
         @Override public List<Buf> ins() { return List.of(x); }
     }
 
-    /** Normalizes over dims [axis, rank) with biased variance; gamma and beta have shape x[axis:]. */
-    record LayerNorm(Buf out, Buf x, Buf gamma, Buf beta, int axis, double eps) implements Kernel {
-        @Override public List<Buf> ins() { return List.of(x, gamma, beta); }
+    /**
+     * Normalizes {@code x + residual} (or x alone when {@code residual} is null) over dims
+     * [axis, rank) with biased variance; gamma and beta have shape x[axis:], the residual has
+     * x's type. The residual lets a post-norm block's add be done while the row is read.
+     */
+    record LayerNorm(Buf out, Buf x, Buf gamma, Buf beta, Buf residual, int axis, double eps) implements Kernel {
+        @Override public List<Buf> ins() { return residual == null ? List.of(x, gamma, beta) : List.of(x, gamma, beta, residual); }
     }
 
     /** Permutes dims: out dim i is x dim perm[i]. */

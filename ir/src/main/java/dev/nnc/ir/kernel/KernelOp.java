@@ -33,9 +33,10 @@ enum KernelOp {
     REDUCE_SUM("reduce_sum", 1, 1, ints("axes")),
     REDUCE_MEAN("reduce_mean", 1, 1, ints("axes")),
     REDUCE_MAX("reduce_max", 1, 1, ints("axes")),
-    SOFTMAX("softmax", 1, 1, integer("axis")),
-    LOG_SOFTMAX("log_softmax", 1, 1, integer("axis")),
-    LAYER_NORM("layer_norm", 3, 3, integer("axis"), real("eps")),
+    SOFTMAX("softmax", 1, 1, integer("axis"), real("scale", 1.0)),
+    LOG_SOFTMAX("log_softmax", 1, 1, integer("axis"), real("scale", 1.0)),
+    // x, gamma, beta, then the residual added to x when there is one.
+    LAYER_NORM("layer_norm", 3, 4, integer("axis"), real("eps")),
     TRANSPOSE("transpose", 1, 1, ints("perm")),
     SLICE("slice", 1, 1, ints("starts"), ints("steps")),
     // Any count parses, so that a broken program still round-trips; the verifier wants one or more.
@@ -45,7 +46,18 @@ enum KernelOp {
 
     enum AttrType { INT, INTS, BOOL, FLOAT, LAYOUT }
 
-    record Attr(String name, AttrType type) {}
+    /**
+     * An attribute of the text form. One with a default may be left out, and is printed only
+     * when it differs from it, so that a field added later does not change every program's text.
+     */
+    record Attr(String name, AttrType type, Object defaultValue) {
+        Attr(String name, AttrType type) { this(name, type, null); }
+
+        boolean optional() { return defaultValue != null; }
+
+        /** Whether the printer leaves {@code value} out: it is this attribute's default. */
+        boolean isDefault(Object value) { return optional() && defaultValue.equals(value); }
+    }
 
     final String text;
     final int minIns;
@@ -66,6 +78,8 @@ enum KernelOp {
     private static Attr ints(String name) { return new Attr(name, AttrType.INTS); }
 
     private static Attr real(String name) { return new Attr(name, AttrType.FLOAT); }
+
+    private static Attr real(String name, double defaultValue) { return new Attr(name, AttrType.FLOAT, defaultValue); }
 
     private static Attr layout() { return new Attr("layout", AttrType.LAYOUT); }
 
@@ -129,7 +143,8 @@ enum KernelOp {
             case Pool2d p -> Arrays.asList(p.x());
             case Reduce r -> Arrays.asList(r.x());
             case Softmax s -> Arrays.asList(s.x());
-            case LayerNorm l -> Arrays.asList(l.x(), l.gamma(), l.beta());
+            case LayerNorm l -> l.residual() == null ? Arrays.asList(l.x(), l.gamma(), l.beta())
+                    : Arrays.asList(l.x(), l.gamma(), l.beta(), l.residual());
             case Transpose t -> Arrays.asList(t.x());
             case Slice s -> Arrays.asList(s.x());
             case Concat c -> c.xs();
@@ -146,7 +161,7 @@ enum KernelOp {
             case Conv2d c -> Arrays.asList(c.stride(), c.padding(), c.dilation(), c.groups(), c.layout());
             case Pool2d p -> Arrays.asList(p.kernel(), p.stride(), p.padding(), p.countIncludePad(), p.layout());
             case Reduce r -> Arrays.asList(r.axes());
-            case Softmax s -> List.of(s.axis());
+            case Softmax s -> List.of(s.axis(), s.scale());
             case LayerNorm l -> List.of(l.axis(), l.eps());
             case Transpose t -> Arrays.asList(t.perm());
             case Slice s -> Arrays.asList(s.starts(), s.steps());
@@ -178,8 +193,9 @@ enum KernelOp {
                 case REDUCE_MEAN -> ReduceKind.MEAN;
                 default -> ReduceKind.MAX;
             }, (List<Integer>) a.get(0));
-            case SOFTMAX, LOG_SOFTMAX -> new Softmax(out, ins.get(0), (Integer) a.get(0), this == LOG_SOFTMAX);
-            case LAYER_NORM -> new LayerNorm(out, ins.get(0), ins.get(1), ins.get(2), (Integer) a.get(0), (Double) a.get(1));
+            case SOFTMAX, LOG_SOFTMAX -> new Softmax(out, ins.get(0), (Integer) a.get(0), (Double) a.get(1), this == LOG_SOFTMAX);
+            case LAYER_NORM -> new LayerNorm(out, ins.get(0), ins.get(1), ins.get(2), ins.size() > 3 ? ins.get(3) : null,
+                    (Integer) a.get(0), (Double) a.get(1));
             case TRANSPOSE -> new Transpose(out, ins.get(0), (List<Integer>) a.get(0));
             case SLICE -> new Slice(out, ins.get(0), (List<Integer>) a.get(0), (List<Integer>) a.get(1));
             case CONCAT -> new Concat(out, ins, (Integer) a.get(0));

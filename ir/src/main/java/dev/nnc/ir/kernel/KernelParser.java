@@ -15,10 +15,11 @@ import java.util.stream.Collectors;
 /**
  * Reads the kernel IR text that {@link KernelPrinter} writes. The parser checks the syntax:
  * known kernel names, the number of bufs each kernel takes, every attribute given exactly
- * once with a value of its type, known functions with their arity in expressions. It does
- * not check meaning (where bufs come from, shapes): {@link KernelVerifier} does. Dims and
- * types use the graph IR's syntax and are built with {@link Dim}'s factories, so they
- * compare equal to the graph IR's. Comments run from {@code //} to the end of the line.
+ * once with a value of its type (a softmax's {@code scale} may be left out: it is then 1),
+ * known functions with their arity in expressions. It does not check meaning (where bufs
+ * come from, shapes): {@link KernelVerifier} does. Dims and types use the graph IR's syntax
+ * and are built with {@link Dim}'s factories, so they compare equal to the graph IR's.
+ * Comments run from {@code //} to the end of the line.
  *
  * <pre>
  * program := 'kernels' NAME '{' decl* 'arena' DIM ('prepare' kernel)* kernel* '}'
@@ -168,7 +169,7 @@ public final class KernelParser {
         return n + (op.maxIns == 1 ? " buffer" : " buffers");
     }
 
-    /** {@code {name=value, ...}} with every attribute of the op exactly once, in any order. */
+    /** {@code {name=value, ...}} with every attribute of the op exactly once (optional ones at most once), in any order. */
     private List<Object> attributes(KernelOp op, Token opTok) {
         Map<String, Object> given = new HashMap<>();
         in.expect("{");
@@ -189,8 +190,9 @@ public final class KernelParser {
         in.expect("}");
         List<Object> values = new ArrayList<>();
         for (KernelOp.Attr a : op.attrs) {
-            if (!given.containsKey(a.name())) throw in.error(close, op.text + " needs attribute '" + a.name() + "'");
-            values.add(given.get(a.name()));
+            if (given.containsKey(a.name())) values.add(given.get(a.name()));
+            else if (a.optional()) values.add(a.defaultValue());
+            else throw in.error(close, op.text + " needs attribute '" + a.name() + "'");
         }
         return values;
     }

@@ -25,7 +25,8 @@ import java.util.regex.Pattern;
  * kernel per line in execution order. A matmul or convolution with an epilogue other than
  * the identity ends with {@code epilogue(BUFS) = EXPR}. A buf is {@code SPACE:NAME}, then {@code @OFFSET}
  * (always for arena bufs, elsewhere only when not 0), then {@code : TYPE}. Attributes follow
- * the record's field order and are all printed; a null bias is simply not among the inputs.
+ * the record's field order and are all printed, except optional ones at their default (a
+ * softmax {@code scale} of 1); a null bias or residual is simply not among the inputs.
  * Dims, types, floats and quoted names are written as the graph IR writes them.
  */
 public final class KernelPrinter {
@@ -72,8 +73,12 @@ public final class KernelPrinter {
         if (k instanceof Kernel.Elementwise e) return sb.append(" = ").append(expr(e.expr())).toString();
         List<Object> values = KernelOp.attrValues(k);
         sb.append(" {");
+        boolean first = true;
         for (int i = 0; i < op.attrs.size(); i++) {
-            sb.append(i == 0 ? "" : ", ").append(op.attrs.get(i).name()).append('=').append(value(values.get(i)));
+            KernelOp.Attr attr = op.attrs.get(i);
+            if (attr.isDefault(values.get(i))) continue;
+            sb.append(first ? "" : ", ").append(attr.name()).append('=').append(value(values.get(i)));
+            first = false;
         }
         sb.append('}');
         Kernel.Epilogue e = KernelOp.epilogue(k);

@@ -368,7 +368,7 @@ public final class KernelVerifier {
             case Conv2d conv -> conv2d(c, conv);
             case Pool2d p -> pool2d(c, p);
             case Reduce r -> reduce(c, r);
-            case Softmax s -> sameTypeAlong(c, "softmax", s.x(), s.out(), s.axis());
+            case Softmax s -> softmax(c, s);
             case LayerNorm l -> layerNorm(c, l);
             case Transpose t -> transpose(c, t);
             case Slice s -> slice(c, s);
@@ -556,6 +556,11 @@ public final class KernelVerifier {
         return c.require(0 <= axis && axis < rank(x), what + " axis " + axis + " is not a dim of x " + x.type());
     }
 
+    private void softmax(Check c, Softmax s) {
+        c.require(Double.isFinite(s.scale()), "scale " + s.scale() + " is not a finite number");
+        sameTypeAlong(c, "softmax", s.x(), s.out(), s.axis());
+    }
+
     private void layerNorm(Check c, LayerNorm l) {
         c.require(l.eps() >= 0 && Double.isFinite(l.eps()), "eps " + l.eps() + " is not a finite number of 0 or more");
         isFloat(c, "output", l.out());
@@ -564,6 +569,11 @@ public final class KernelVerifier {
         for (Buf p : List.of(l.gamma(), l.beta())) {
             c.require(p.type().dtype() == l.x().type().dtype() && sameDims(dims(p), normalized.dims()),
                     (p == l.gamma() ? "gamma " : "beta ") + p.type() + " is not " + l.x().type().dtype().text() + normalized);
+        }
+        Buf r = l.residual();
+        if (r != null) {
+            c.require(r.type().dtype() == l.x().type().dtype() && sameDims(dims(r), dims(l.x())),
+                    "residual " + r.type() + " is not x's type " + l.x().type());
         }
     }
 

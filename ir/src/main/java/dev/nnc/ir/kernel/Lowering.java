@@ -123,9 +123,9 @@ public final class Lowering {
             case REDUCE_MEAN -> reduce(n, Kernel.ReduceKind.MEAN);
             case REDUCE_MAX -> reduce(n, Kernel.ReduceKind.MAX);
             case SOFTMAX, LOG_SOFTMAX -> emit(new Kernel.Softmax(fresh(n), bufOf(n.operand(0)),
-                    axis(a.getAxis("axis"), n.type().rank()), n.op() == Op.LOG_SOFTMAX));
+                    axis(a.getAxis("axis"), n.type().rank()), 1.0, n.op() == Op.LOG_SOFTMAX));
             case LAYER_NORM -> emit(new Kernel.LayerNorm(fresh(n), bufOf(n.operand(0)), bufOf(n.operand(1)),
-                    bufOf(n.operand(2)), axis(a.getAxis("axis"), n.type().rank()), a.getFloat("eps")));
+                    bufOf(n.operand(2)), null, axis(a.getAxis("axis"), n.type().rank()), a.getFloat("eps")));
             case BATCH_NORM -> batchNorm(n);
         }
     }

@@ -29,6 +29,7 @@ import dev.nnc.ir.kernel.Kernel.Layout;
 import dev.nnc.ir.kernel.Kernel.MatMul;
 import dev.nnc.ir.kernel.Kernel.Pool2d;
 import dev.nnc.ir.kernel.Kernel.Slice;
+import dev.nnc.ir.kernel.Kernel.Softmax;
 import dev.nnc.runtime.DType;
 import java.util.EnumSet;
 import java.util.HashSet;
@@ -55,7 +56,7 @@ class KernelParserTest {
         KernelProgram p = TestKernels.everyKind();
         Set<KernelOp> ops = EnumSet.noneOf(KernelOp.class);
         Set<Object> fns = new HashSet<>();
-        boolean noBias = false, withBias = false;
+        boolean noBias = false, withBias = false, scaled = false, residual = false;
         for (Kernel k : p.kernels()) {
             ops.add(KernelOp.of(k));
             if (k instanceof Elementwise e) TestKernels.functions(e.expr(), fns);
@@ -63,7 +64,10 @@ class KernelParserTest {
                 noBias |= m.bias() == null;
                 withBias |= m.bias() != null;
             }
+            scaled |= k instanceof Softmax sm && sm.scale() != 1.0;
+            residual |= k instanceof LayerNorm ln && ln.residual() != null;
         }
+        assertTrue(scaled && residual, "a scaled softmax and a layer norm with a residual");
         assertEquals(EnumSet.allOf(KernelOp.class), ops);
         Set<Object> all = new HashSet<>(List.of(UnaryFn.values()));
         all.addAll(List.of(BinaryFn.values()));
@@ -130,6 +134,21 @@ class KernelParserTest {
         assertEquals(2, p.kernels().size());
     }
 
+    /** A softmax scale may be left out (it is then 1); a layer norm's fourth buf is its residual. */
+    @Test void readsRowFusionFormsByHand() {
+        Buf x = in("x", f32(B, 4)), g = w("g", f32(4)), b = w("b", f32(4)), r = in("r", f32(B, 4));
+        assertEquals(new Softmax(out("y", f32(B, 4)), x, 1, 1.0, false),
+                KernelParser.parseKernel("softmax(in:x : f32[B,4]) -> out:y : f32[B,4] {axis=1}"));
+        assertEquals(new Softmax(out("y", f32(B, 4)), x, 1, 0.125, true),
+                KernelParser.parseKernel("log_softmax(in:x : f32[B,4]) -> out:y : f32[B,4] {scale=0.125, axis=1}"));
+        assertEquals(new Softmax(out("y", f32(B, 4)), x, 1, 1.0, false),
+                KernelParser.parseKernel("softmax(in:x : f32[B,4]) -> out:y : f32[B,4] {axis=1, scale=1}"));
+        assertEquals(new LayerNorm(out("y", f32(B, 4)), x, g, b, r, 1, 1e-5), KernelParser.parseKernel(
+                "layer_norm(in:x : f32[B,4], w:g : f32[4], w:b : f32[4], in:r : f32[B,4]) -> out:y : f32[B,4] {axis=1, eps=1e-5}"));
+        assertEquals(new LayerNorm(out("y", f32(B, 4)), x, g, b, null, 1, 1e-5), KernelParser.parseKernel(
+                "layer_norm(in:x : f32[B,4], w:g : f32[4], w:b : f32[4]) -> out:y : f32[B,4] {axis=1, eps=1e-5}"));
+    }
+
     @Test void roundTripsRandomPrograms() {
         Set<KernelOp> ops = EnumSet.noneOf(KernelOp.class);
         Set<Object> fns = new HashSet<>();
@@ -143,12 +162,15 @@ class KernelParserTest {
                 if (e != null) forms.add(e.isNone() ? "none" : e.isRelu() ? "relu" : "epilogue with " + Math.min(e.ins().size(), 2) + " bufs");
                 if (k instanceof Conv2d c) forms.add("conv2d " + c.layout());
                 if (k instanceof Pool2d pool) forms.add("pool " + pool.layout());
+                if (k instanceof Softmax sm) forms.add(sm.scale() == 1.0 ? "softmax" : "scaled softmax");
+                if (k instanceof LayerNorm ln) forms.add(ln.residual() == null ? "layer_norm" : "layer_norm with residual");
             }
             assertRoundTrip(p);
         }
         assertEquals(EnumSet.allOf(KernelOp.class), ops, "kernels the random programs never produced");
         assertEquals(Set.of("none", "relu", "epilogue with 0 bufs", "epilogue with 1 bufs", "epilogue with 2 bufs",
-                "conv2d NCHW", "conv2d NHWC", "pool NCHW", "pool NHWC"), forms);
+                "conv2d NCHW", "conv2d NHWC", "pool NCHW", "pool NHWC", "softmax", "scaled softmax", "layer_norm",
+                "layer_norm with residual"), forms);
         assertEquals(UnaryFn.values().length + BinaryFn.values().length, fns.size(), "functions never produced");
     }
 
@@ -159,7 +181,9 @@ class KernelParserTest {
                 new Concat(out("y", f32(2)), List.of(), -1),
                 new Slice(arena("t", B.minus(Dim.of(1)), f32(2)), offsetInput, ints(-3, 0), ints()),
                 new Elementwise(new Buf(Space.OUTPUT, "y", Dim.of(1), f32(2)), List.of(), x(7)),
-                new LayerNorm(out("y", type(DType.I8, 2)), offsetInput, offsetInput, offsetInput, -1, Double.NaN)));
+                new LayerNorm(out("y", type(DType.I8, 2)), offsetInput, offsetInput, offsetInput, null, -1, Double.NaN),
+                new LayerNorm(out("y", f32(2)), offsetInput, offsetInput, offsetInput, offsetInput, 0, 1e-5),
+                new Softmax(out("y", f32(2)), offsetInput, 0, Double.NaN, true)));
         assertTrue(!KernelVerifier.problems(p).isEmpty());
         assertRoundTrip(p);
     }
@@ -246,7 +270,7 @@ class KernelParserTest {
                 "matmul reads 2 or 3 buffers but has 1");
         assertError(HEAD + "  iota(in:x : f32[4]) -> out:y : f32[4] {axis=0}\n}", 4, 21, "iota reads 0 buffers but has 1");
         assertError(HEAD + "  softmax(in:x : f32[4]) out:y : f32[4] {axis=0}\n}", 4, 26, "expected '->' but found 'out'");
-        assertError(HEAD + "  softmax(in:x : f32[4]) -> out:y : f32[4] {axes=0}\n}", 4, 45, "softmax has no attribute 'axes' (it has axis)");
+        assertError(HEAD + "  softmax(in:x : f32[4]) -> out:y : f32[4] {axes=0}\n}", 4, 45, "softmax has no attribute 'axes' (it has axis, scale)");
         assertError(HEAD + "  softmax(in:x : f32[4]) -> out:y : f32[4] {axis=0, axis=1}\n}", 4, 53, "attribute 'axis' is given twice");
         assertError(HEAD + "  softmax(in:x : f32[4]) -> out:y : f32[4] {}\n}", 4, 45, "softmax needs attribute 'axis'");
         assertError(HEAD + "  softmax(in:x : f32[4]) -> out:y : f32[4] {axis=1.5}\n}", 4, 50, "expected an integer but found the float 1.5");
@@ -258,6 +282,11 @@ class KernelParserTest {
         assertError(HEAD + "  layer_norm(in:x : f32[4], in:x : f32[4], in:x : f32[4]) -> out:y : f32[4] {axis=0, eps=x}\n}", 4, 90,
                 "expected a number but found 'x'");
         assertError(HEAD + "  softmax(in:x : f32[4]) -> out:y : f32[4] = %0\n}", 4, 44, "expected '{' but found '='");
+        assertError(HEAD + "  softmax(in:x : f32[4]) -> out:y : f32[4] {scale=0.5, axis=0, scale=2}\n}", 4, 64,
+                "attribute 'scale' is given twice");
+        assertError(HEAD + "  softmax(in:x : f32[4]) -> out:y : f32[4] {scale=0.5}\n}", 4, 54, "softmax needs attribute 'axis'");
+        assertError(HEAD + "  layer_norm(in:x : f32[4], in:x : f32[4], in:x : f32[4], in:x : f32[4], in:x : f32[4]) -> out:y : f32[4] "
+                + "{axis=0, eps=0}\n}", 4, 87, "layer_norm reads 3 or 4 buffers but has 5");
         assertError(HEAD + "  elementwise(in:x : f32[4]) -> out:y : f32[4] {axis=0}\n}", 4, 48, "expected '=' but found '{'");
         assertError(HEAD + "  elementwise(in:x : f32[4]) -> out:y : f32[4] = relu(%0, %0)\n}", 4, 50, "relu takes 1 argument but has 2");
         assertError(HEAD + "  elementwise(in:x : f32[4]) -> out:y : f32[4] = add(%0)\n}", 4, 50, "add takes 2 arguments but has 1");

@@ -79,9 +79,15 @@ class KernelPrinterTest {
         assertEquals("reduce_max(arena:x@0 : f32[2,3]) -> arena:y@B*6 : f32[3,2] {axes=[]}",
                 KernelPrinter.print(new Reduce(y, x, ReduceKind.MAX, ints())));
         assertEquals("log_softmax(arena:x@0 : f32[2,3]) -> arena:y@B*6 : f32[3,2] {axis=1}",
-                KernelPrinter.print(new Softmax(y, x, 1, true)));
+                KernelPrinter.print(new Softmax(y, x, 1, 1.0, true)));
+        // A scale other than 1 is printed; 1 is the default and is left out.
+        assertEquals("softmax(arena:x@0 : f32[2,3]) -> arena:y@B*6 : f32[3,2] {axis=1, scale=0.125}",
+                KernelPrinter.print(new Softmax(y, x, 1, 0.125, false)));
         assertEquals("layer_norm(arena:x@0 : f32[2,3], w:g : f32[3], w:b : f32[3]) -> arena:y@B*6 : f32[3,2] {axis=1, eps=1.0E-5}",
-                KernelPrinter.print(new LayerNorm(y, x, w("g", f32(3)), w("b", f32(3)), 1, 1e-5)));
+                KernelPrinter.print(new LayerNorm(y, x, w("g", f32(3)), w("b", f32(3)), null, 1, 1e-5)));
+        assertEquals("layer_norm(arena:x@0 : f32[2,3], w:g : f32[3], w:b : f32[3], in:r : f32[2,3]) -> arena:y@B*6 : f32[3,2] "
+                        + "{axis=1, eps=1.0E-5}",
+                KernelPrinter.print(new LayerNorm(y, x, w("g", f32(3)), w("b", f32(3)), in("r", f32(2, 3)), 1, 1e-5)));
         assertEquals("transpose(arena:x@0 : f32[2,3]) -> arena:y@B*6 : f32[3,2] {perm=[1,0]}",
                 KernelPrinter.print(new Transpose(y, x, ints(1, 0))));
         assertEquals("slice(arena:x@0 : f32[2,3]) -> arena:y@B*6 : f32[3,2] {starts=[0,-1], steps=[2,1]}",

@@ -228,8 +228,8 @@ class KernelVerifierTest {
 
         @Test void missingPartsAreReportedNotThrown() {
             KernelProgram p = program(List.of(x), List.of(), List.of(),
-                    new LayerNorm(t, x, null, null, 1, 1e-5),
-                    new Softmax(new Buf(Space.ARENA, "s", Dim.of(0), null), x, 1, false),
+                    new LayerNorm(t, x, null, null, null, 1, 1e-5),
+                    new Softmax(new Buf(Space.ARENA, "s", Dim.of(0), null), x, 1, 1.0, false),
                     new Transpose(t, x, null),
                     new Reduce(t, x, null, ints(1)),
                     new MatMul(t, null, x, null, false, false, Epilogue.NONE));
@@ -568,27 +568,31 @@ class KernelVerifierTest {
 
     @Test void softmax() {
         Buf x = in("x", f32(B, 10));
-        assertValid(new Softmax(out("y", f32(B, 10)), x, 1, true));
-        assertInvalid(new Softmax(out("y", f32(B, 11)), x, 1, false), "the output shape [B,11] is not x's [B,10]");
-        assertInvalid(new Softmax(out("y", f32(10, B)), x, 1, false), "the output shape [10,B] is not x's [B,10]");
-        assertInvalid(new Softmax(out("y", f32(B, 10)), x, 2, false), "softmax axis 2 is not a dim of x f32[B,10]");
-        assertInvalid(new Softmax(out("y", f32(B, 10)), x, -1, false), "softmax axis -1 is not a dim");
-        assertInvalid(new Softmax(out("y", type(DType.BF16, B, 10)), x, 0, false), "does not have x's element type f32");
-        assertValid(new Softmax(out("y", type(DType.I32, B, 10)), in("x", type(DType.I32, B, 10)), 1, false));
+        assertValid(new Softmax(out("y", f32(B, 10)), x, 1, 1.0, true));
+        assertInvalid(new Softmax(out("y", f32(B, 11)), x, 1, 1.0, false), "the output shape [B,11] is not x's [B,10]");
+        assertInvalid(new Softmax(out("y", f32(10, B)), x, 1, 1.0, false), "the output shape [10,B] is not x's [B,10]");
+        assertInvalid(new Softmax(out("y", f32(B, 10)), x, 2, 1.0, false), "softmax axis 2 is not a dim of x f32[B,10]");
+        assertInvalid(new Softmax(out("y", f32(B, 10)), x, -1, 1.0, false), "softmax axis -1 is not a dim");
+        assertInvalid(new Softmax(out("y", type(DType.BF16, B, 10)), x, 0, 1.0, false), "does not have x's element type f32");
+        assertValid(new Softmax(out("y", type(DType.I32, B, 10)), in("x", type(DType.I32, B, 10)), 1, 1.0, false));
+        assertValid(new Softmax(out("y", f32(B, 10)), x, 1, 0.125, false));
+        assertValid(new Softmax(out("y", f32(B, 10)), x, 1, -3, true));
+        assertInvalid(new Softmax(out("y", f32(B, 10)), x, 1, Double.POSITIVE_INFINITY, false), "scale Infinity is not a finite number");
+        assertInvalid(new Softmax(out("y", f32(B, 10)), x, 1, Double.NaN, false), "scale NaN is not a finite number");
     }
 
     @Test void layerNorm() {
         Buf x = in("x", f32(B, S, 8)), g = w("g", f32(8)), b = w("b", f32(8));
-        assertValid(new LayerNorm(out("y", f32(B, S, 8)), x, g, b, 2, 1e-5));
-        assertValid(new LayerNorm(out("y", f32(B, S, 8)), x, w("g", f32(S, 8)), w("b", f32(S, 8)), 1, 0));
-        assertInvalid(new LayerNorm(out("y", f32(B, S, 8)), x, w("g", f32(4)), b, 2, 1e-5), "gamma f32[4] is not f32[8]");
-        assertInvalid(new LayerNorm(out("y", f32(B, S, 8)), x, g, w("b", f32(S, 8)), 2, 1e-5), "beta f32[S,8] is not f32[8]");
-        assertInvalid(new LayerNorm(out("y", f32(B, S, 8)), x, g, b, 2, -1e-5), "eps -1.0E-5 is not a finite number of 0 or more");
-        assertInvalid(new LayerNorm(out("y", f32(B, S, 8)), x, g, b, 2, Double.NaN), "eps NaN is not a finite number");
-        assertInvalid(new LayerNorm(out("y", f32(B, 8, S)), x, g, b, 2, 1e-5), "the output shape [B,8,S] is not x's [B,S,8]");
-        assertInvalid(new LayerNorm(out("y", f32(B, S, 8)), x, g, b, 3, 1e-5), "layer_norm axis 3 is not a dim of x");
+        assertValid(new LayerNorm(out("y", f32(B, S, 8)), x, g, b, null, 2, 1e-5));
+        assertValid(new LayerNorm(out("y", f32(B, S, 8)), x, w("g", f32(S, 8)), w("b", f32(S, 8)), null, 1, 0));
+        assertInvalid(new LayerNorm(out("y", f32(B, S, 8)), x, w("g", f32(4)), b, null, 2, 1e-5), "gamma f32[4] is not f32[8]");
+        assertInvalid(new LayerNorm(out("y", f32(B, S, 8)), x, g, w("b", f32(S, 8)), null, 2, 1e-5), "beta f32[S,8] is not f32[8]");
+        assertInvalid(new LayerNorm(out("y", f32(B, S, 8)), x, g, b, null, 2, -1e-5), "eps -1.0E-5 is not a finite number of 0 or more");
+        assertInvalid(new LayerNorm(out("y", f32(B, S, 8)), x, g, b, null, 2, Double.NaN), "eps NaN is not a finite number");
+        assertInvalid(new LayerNorm(out("y", f32(B, 8, S)), x, g, b, null, 2, 1e-5), "the output shape [B,8,S] is not x's [B,S,8]");
+        assertInvalid(new LayerNorm(out("y", f32(B, S, 8)), x, g, b, null, 3, 1e-5), "layer_norm axis 3 is not a dim of x");
         assertInvalid(new LayerNorm(out("y", type(DType.I32, 8)), in("x", type(DType.I32, 8)), w("g", type(DType.I32, 8)),
-                w("b", type(DType.I32, 8)), 0, 1e-5), "the output i32[8] is not a float type");
+                w("b", type(DType.I32, 8)), null, 0, 1e-5), "the output i32[8] is not a float type");
     }
 
     @Test void transpose() {
@@ -641,7 +645,7 @@ class KernelVerifierTest {
 
     @Test void symbolsAreBoundToDistinctSizes() {
         // [B,S] vs [S,B] would pass if every symbol were bound to the same size.
-        assertInvalid(new Softmax(out("y", f32(S, B)), in("x", f32(B, S)), 0, false), "the output shape [S,B] is not x's [B,S]");
+        assertInvalid(new Softmax(out("y", f32(S, B)), in("x", f32(B, S)), 0, 1.0, false), "the output shape [S,B] is not x's [B,S]");
         // An inexact division makes a binding unusable, not a problem; one binding divides by small numbers.
         Dim d = Dim.sym("D"), d4 = d.div(Dim.of(4));
         assertValid(new Elementwise(out("y", f32(d4.times(Dim.of(4)))), List.of(in("x", f32(d))), x(0)));

@@ -88,7 +88,8 @@ final class RandomKernels {
             case REDUCE_SUM, REDUCE_MEAN, REDUCE_MAX -> reduce(ReduceKind.values()[op.ordinal() - KernelOp.REDUCE_SUM.ordinal()]);
             case SOFTMAX, LOG_SOFTMAX -> {
                 Buf x = pick(b -> b.type().rank() >= 1, true);
-                yield new Softmax(g.arena(x.type()), x, r.nextInt(x.type().rank()), op == KernelOp.LOG_SOFTMAX);
+                double scale = new double[] {1.0, 1.0, 0.125, -0.5, 3.0e-7}[r.nextInt(5)];
+                yield new Softmax(g.arena(x.type()), x, r.nextInt(x.type().rank()), scale, op == KernelOp.LOG_SOFTMAX);
             }
             case LAYER_NORM -> layerNorm();
             case TRANSPOSE -> transpose();
@@ -216,7 +217,10 @@ final class RandomKernels {
         int axis = r.nextInt(d.size());
         TensorType p = new TensorType(DType.F32, new Shape(d.subList(axis, d.size())));
         double eps = new double[] {1e-5, 1e-12, 0.001, 0.0}[r.nextInt(4)];
-        return new LayerNorm(g.arena(x.type()), x, Buf.weight(name("ln.weight"), p), Buf.weight(name("ln.bias"), p), axis, eps);
+        // Half of them add a residual of x's type (any earlier buf of that type, x itself included).
+        Buf residual = r.nextBoolean() ? pick(b -> b.type().equals(x.type()), false) : null;
+        return new LayerNorm(g.arena(x.type()), x, Buf.weight(name("ln.weight"), p), Buf.weight(name("ln.bias"), p), residual,
+                axis, eps);
     }
 
     private Kernel transpose() {

@@ -150,10 +150,15 @@ final class TestKernels {
         Buf cat2 = g.add(new Concat(g.arena(f32(B.plus(B), 8)), List.of(mean, mean), 0));
         Buf tr = g.add(new Transpose(g.arena(f32(9, B)), cat, ints(1, 0)));
         Buf sl = g.add(new Slice(g.arena(f32(3, B)), tr, ints(1, 0), ints(3, 1)));
-        Buf sm = g.add(new Softmax(g.arena(f32(3, B)), sl, 1, false));
-        Buf lsm = g.add(new Softmax(g.arena(f32(3, B)), sm, 0, true));
+        Buf sm = g.add(new Softmax(g.arena(f32(3, B)), sl, 1, 1.0, false));
+        Buf lsm = g.add(new Softmax(g.arena(f32(3, B)), sm, 0, 1.0, true));
+        // Scaled forms, as row fusion leaves them: softmax(0.125 * x) and log_softmax(-2 * x).
+        g.add(new Softmax(g.arena(f32(3, B)), lsm, 1, 0.125, false));
+        g.add(new Softmax(g.arena(f32(3, B)), sm, 0, -2.0, true));
         Buf emb = g.add(new Gather(g.arena(f32(B, S, 16)), w("emb", f32(100, 16)), ids, 0));
-        Buf ln = g.add(new LayerNorm(g.arena(f32(B, S, 16)), emb, w("ln.weight", f32(16)), w("ln.bias", f32(16)), 2, 1e-12));
+        Buf ln0 = g.add(new LayerNorm(g.arena(f32(B, S, 16)), emb, w("ln.weight", f32(16)), w("ln.bias", f32(16)), null, 2, 1e-12));
+        // Post-norm: layer_norm(ln0 + emb) with the add done by the kernel.
+        Buf ln = g.add(new LayerNorm(g.arena(f32(B, S, 16)), ln0, w("ln.weight", f32(16)), w("ln.bias", f32(16)), emb, 2, 1e-12));
         Buf proj = g.add(new MatMul(g.arena(f32(B, S, 4)), ln, w("proj", f32(16, 4)), w("proj.bias", f32(4)), false, false, Epilogue.RELU));
         Buf gram = g.add(new MatMul(g.arena(f32(B, 4, 4)), proj, proj, null, true, false, Epilogue.NONE));
         // Epilogues: a residual plus a broadcast gain, and one with no bufs of its own.

@@ -5,9 +5,12 @@ import dev.nnc.ir.kernel.Buf;
 import dev.nnc.ir.kernel.Kernel;
 import dev.nnc.ir.kernel.Space;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * The use/def index of a list of run-time kernels: for each storage (space, name, offset, so
@@ -58,6 +61,53 @@ final class BufUses {
     /** Whether some kernel in {@code (from, to]} writes {@code b}'s storage: its value would change in between. */
     boolean writtenBetween(Buf b, int from, int to) {
         return writers(b).stream().anyMatch(w -> w > from && w <= to);
+    }
+
+    /**
+     * Whether distinct arena storages never share elements, as lowering leaves them; memory
+     * planning makes storages with disjoint lifetimes share. Passes that move a read or a write
+     * to another kernel rely on it, since they track values by storage name. Checked with the
+     * i-th symbol bound to 5040 (i+1), which exact divisions of sizes divide; sizes that do not
+     * evaluate count as shared.
+     */
+    static boolean separateSlots(List<Kernel> kernels) {
+        Map<Storage, Buf> arena = new HashMap<>();
+        Set<String> symbols = new TreeSet<>();
+        for (Kernel k : kernels) {
+            List<Buf> bufs = new ArrayList<>(k.ins());
+            bufs.add(k.out());
+            for (Buf b : bufs) {
+                if (b.space() != Space.ARENA) continue;
+                arena.putIfAbsent(Storage.of(b), b);
+                symbols(b.offset(), symbols);
+                for (Dim d : b.type().shape().dims()) symbols(d, symbols);
+            }
+        }
+        Map<String, Long> binding = new HashMap<>();
+        for (String s : symbols) binding.put(s, 5040L * (binding.size() + 1));
+        List<long[]> spans = new ArrayList<>();
+        try {
+            for (Buf b : arena.values()) {
+                long start = b.offset().eval(binding), size = b.type().shape().numel().eval(binding);
+                if (size > 0) spans.add(new long[] {start, Math.addExact(start, size)});
+            }
+        } catch (IllegalArgumentException | ArithmeticException e) {
+            return false;
+        }
+        spans.sort(Comparator.comparingLong(x -> x[0]));
+        for (int i = 1; i < spans.size(); i++) if (spans.get(i)[0] < spans.get(i - 1)[1]) return false;
+        return true;
+    }
+
+    private static void symbols(Dim d, Set<String> out) {
+        switch (d) {
+            case Dim.Known k -> { }
+            case Dim.Sym s -> out.add(s.name());
+            case Dim.Expr e -> {
+                symbols(e.left(), out);
+                symbols(e.right(), out);
+            }
+        }
     }
 
     /** Whether {@code b} holds its value at kernel {@code at}: a weight or input, or written only before it. */

@@ -22,9 +22,9 @@ import java.util.List;
  * (and is re-viewed with C's shape). Not fused: a C that broadcasts P's output (P would be
  * recomputed per element of the larger shape), dtype changes (a cast in P or C would move the
  * rounding), and fusions whose expression or input count would exceed
- * {@link Exprs#MAX_NODES} / {@link Exprs#MAX_INPUTS}. Requires P's inputs to keep their
- * values until C runs (as in every program before memory planning); the fused kernel takes
- * C's place.
+ * {@link Exprs#MAX_NODES} / {@link Exprs#MAX_INPUTS}. The fused kernel takes C's place and
+ * reads P's inputs there, so a program whose arena storages already share elements (memory
+ * planning ran) is returned unchanged.
  */
 public final class ElementwiseFusion implements KernelPass {
     @Override public String name() { return "fuse-elementwise"; }
@@ -34,6 +34,7 @@ public final class ElementwiseFusion implements KernelPass {
     }
 
     @Override public KernelProgram run(KernelProgram in) {
+        if (!BufUses.separateSlots(in.kernels())) return in;
         List<Kernel> kernels = new ArrayList<>(in.kernels());
         boolean changed = false;
         for (boolean again = true; again; ) {

@@ -27,7 +27,8 @@ import java.util.List;
  * relu, and conv + residual add + relu is one convolution with {@code relu(add(%0, %1))}.
  *
  * <p>The fused kernel stays at M's place when E's other inputs are ready there, else moves to
- * E's (M's inputs keep their values until then in every program before memory planning).
+ * E's and reads M's inputs there; either way some reads or writes move, so a program whose
+ * arena storages already share elements (memory planning ran) is returned unchanged.
  * Epilogues are kept below {@link Exprs#MAX_NODES} nodes and {@link Exprs#MAX_INPUTS} inputs.
  */
 public final class EpilogueFusion implements KernelPass {
@@ -38,6 +39,7 @@ public final class EpilogueFusion implements KernelPass {
     }
 
     @Override public KernelProgram run(KernelProgram in) {
+        if (!BufUses.separateSlots(in.kernels())) return in;
         List<Kernel> kernels = new ArrayList<>(in.kernels());
         boolean changed = false;
         for (boolean again = true; again; ) {
@@ -79,12 +81,11 @@ public final class EpilogueFusion implements KernelPass {
         Buf bias = isMatMul ? ((MatMul) m).bias() : ((Conv2d) m).bias();
         Expr expr = e.expr();
         if (bias == null && old.isNone()) {
-            Expr.Binary add = biasAdd(e, out, channelAxis(m));
+            BiasAdd add = biasAdd(e, out, channelAxis(m));
             if (add != null) {
-                int product = ((Expr.In) (isProduct(e, add.a(), out) ? add.a() : add.b())).index();
-                Buf v = e.ins().get(((Expr.In) (isProduct(e, add.a(), out) ? add.b() : add.a())).index());
+                Buf v = e.ins().get(add.bias());
                 bias = v.view(v.type().withShape(new Shape(List.of(out.type().shape().dim(channelAxis(m))))));
-                expr = replace(expr, add, new Expr.In(product));
+                expr = replace(expr, add.node(), new Expr.In(add.product()));
             }
         }
         List<Buf> ins = new ArrayList<>(old.ins());
@@ -106,24 +107,29 @@ public final class EpilogueFusion implements KernelPass {
         return m instanceof Conv2d c && c.layout() == Kernel.Layout.NCHW ? 1 : rank - 1;
     }
 
+    /** The node {@code add(%product, %bias)} (either order) in E's expression. */
+    private record BiasAdd(Expr.Binary node, int product, int bias) {}
+
     /**
-     * The node {@code add(%M, %v)} (either order) when M's output occurs exactly once in E's
-     * expression, directly under it, and v is a weight broadcasting along the channel axis
-     * only; else null.
+     * The bias add when M's output occurs exactly once in E's expression, directly under an
+     * add whose other operand is a weight that broadcasts along the channel axis only; else null.
      */
-    private static Expr.Binary biasAdd(Elementwise e, Buf out, int channel) {
+    private static BiasAdd biasAdd(Elementwise e, Buf out, int channel) {
         int reads = 0;
         for (int j = 0; j < e.ins().size(); j++) if (e.ins().get(j).sameStorage(out)) reads += Exprs.uses(e.expr(), j);
         if (reads != 1) return null;
         Expr.Binary add = findAdd(e.expr(), e, out);
         if (add == null) return null;
-        Expr other = isProduct(e, add.a(), out) ? add.b() : add.a();
+        boolean productFirst = isProduct(e, add.a(), out);
+        Expr product = productFirst ? add.a() : add.b(), other = productFirst ? add.b() : add.a();
         if (!(other instanceof Expr.In v)) return null;
         Buf bias = e.ins().get(v.index());
-        return bias.space() == Space.WEIGHT && bias.type().dtype() == out.type().dtype()
-                && perChannel(bias.type(), out.type().shape(), channel) ? add : null;
+        boolean ok = bias.space() == Space.WEIGHT && bias.type().dtype() == out.type().dtype()
+                && perChannel(bias.type(), out.type().shape(), channel);
+        return ok ? new BiasAdd(add, ((Expr.In) product).index(), v.index()) : null;
     }
 
+    /** The add node with M's output as a direct operand, or null. */
     private static Expr.Binary findAdd(Expr x, Elementwise e, Buf out) {
         return switch (x) {
             case Expr.Binary b when b.fn() == Expr.BinaryFn.ADD && (isProduct(e, b.a(), out) || isProduct(e, b.b(), out)) -> b;

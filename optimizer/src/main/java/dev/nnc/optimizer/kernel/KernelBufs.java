@@ -38,9 +38,9 @@ final class KernelBufs {
             case Pool2d p -> new Pool2d(out.apply(p.out()), in.apply(p.x()), p.kind(), p.kernel(), p.stride(), p.padding(),
                     p.countIncludePad(), p.layout());
             case Reduce r -> new Reduce(out.apply(r.out()), in.apply(r.x()), r.kind(), r.axes());
-            case Softmax s -> new Softmax(out.apply(s.out()), in.apply(s.x()), s.axis(), s.log());
+            case Softmax s -> new Softmax(out.apply(s.out()), in.apply(s.x()), s.axis(), s.scale(), s.log());
             case LayerNorm l -> new LayerNorm(out.apply(l.out()), in.apply(l.x()), in.apply(l.gamma()), in.apply(l.beta()),
-                    l.axis(), l.eps());
+                    optional(l.residual(), in), l.axis(), l.eps());
             case Transpose t -> new Transpose(out.apply(t.out()), in.apply(t.x()), t.perm());
             case Slice s -> new Slice(out.apply(s.out()), in.apply(s.x()), s.starts(), s.steps());
             case Concat c -> new Concat(out.apply(c.out()), all(c.xs(), in), c.axis());

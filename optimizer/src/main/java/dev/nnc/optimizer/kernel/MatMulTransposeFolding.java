@@ -20,9 +20,9 @@ import java.util.Set;
  *
  * <p>Applies only when every read of the transpose's output is a matmul's operand a or b,
  * with the transposed shape (no view): a bias, an epilogue input, a program output or any
- * other reader needs the transposed elements in memory, so the transpose stays. Requires that
- * x is not overwritten between the transpose and its readers (as in every program before
- * memory planning).
+ * other reader needs the transposed elements in memory, so the transpose stays. Matmuls then
+ * read x later than the transpose did, so a program whose arena storages already share
+ * elements (memory planning ran) is returned unchanged.
  */
 public final class MatMulTransposeFolding implements KernelPass {
     @Override public String name() { return "fold-transposes"; }
@@ -32,6 +32,7 @@ public final class MatMulTransposeFolding implements KernelPass {
     }
 
     @Override public KernelProgram run(KernelProgram in) {
+        if (!BufUses.separateSlots(in.kernels())) return in;
         List<Kernel> kernels = new ArrayList<>(in.kernels());
         BufUses uses = new BufUses(in.kernels());
         Set<Integer> removed = new HashSet<>();

@@ -10,7 +10,7 @@ import dev.nnc.ir.kernel.KernelProgram;
  * kernels are not counted): 2·M·N·K per matmul, 2·O·OH·OW·(C/groups)·KH·KW per image per
  * convolution, one per output element per bias and per arithmetic op of an elementwise
  * expression or epilogue, and one per input element for reductions, pooling, softmax and
- * layer norm. Data movement (transpose, slice, concat, gather, iota, copies) costs nothing.
+ * layer norm (two with a fused softmax scale or layer-norm residual). Data movement (transpose, slice, concat, gather, iota, copies) costs nothing.
  */
 public final class FlopCounter {
     private FlopCounter() {}
@@ -38,8 +38,9 @@ public final class FlopCounter {
             }
             case Kernel.Pool2d p -> Sizes.numel(p.x().type(), batch);
             case Kernel.Reduce r -> Sizes.numel(r.x().type(), batch);
-            case Kernel.Softmax s -> Sizes.numel(s.x().type(), batch);
-            case Kernel.LayerNorm l -> Sizes.numel(l.x().type(), batch);
+            // A fused scale or residual add is one more op per input element.
+            case Kernel.Softmax s -> Sizes.numel(s.x().type(), batch) * (s.scale() == 1 ? 1 : 2);
+            case Kernel.LayerNorm l -> Sizes.numel(l.x().type(), batch) * (l.residual() == null ? 1 : 2);
             case Kernel.Transpose t -> 0;
             case Kernel.Slice s -> 0;
             case Kernel.Concat c -> 0;

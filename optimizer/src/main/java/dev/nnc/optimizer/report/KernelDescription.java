@@ -52,8 +52,15 @@ public record KernelDescription(String title, List<String> steps) {
                 yield single(head + (attrs.isEmpty() ? "" : ", " + String.join(", ", attrs)));
             }
             case Kernel.Reduce r -> single("reduce_" + String.valueOf(r.kind()).toLowerCase(Locale.ROOT) + " over " + r.axes());
-            case Kernel.Softmax s -> single((s.log() ? "log_softmax" : "softmax") + " (axis " + s.axis() + ")");
-            case Kernel.LayerNorm l -> single("layer_norm (axis " + l.axis() + ")");
+            case Kernel.Softmax s -> {
+                String head = (s.log() ? "log_softmax" : "softmax") + " (axis " + s.axis() + ")";
+                yield s.scale() == 1 ? single(head)
+                        : new KernelDescription("scale " + number(s.scale()) + " + " + head, List.of("mul(x, " + number(s.scale()) + ")", head));
+            }
+            case Kernel.LayerNorm l -> {
+                String head = "layer_norm (axis " + l.axis() + ")";
+                yield l.residual() == null ? single(head) : new KernelDescription("add residual + " + head, List.of("add(x, residual)", head));
+            }
             case Kernel.Transpose t -> single("transpose " + t.perm());
             case Kernel.Slice s -> single("slice");
             case Kernel.Concat c -> single("concat (axis " + c.axis() + ")");

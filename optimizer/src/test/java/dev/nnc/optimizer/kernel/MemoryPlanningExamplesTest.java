@@ -1,6 +1,5 @@
 package dev.nnc.optimizer.kernel;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.nnc.codegen.jvm.JvmBackend;
@@ -82,9 +81,7 @@ class MemoryPlanningExamplesTest {
         System.out.printf("%s: kernels %d (-O0) -> %d (-O2) + %d prepare; arena at B=%d: %d of naive %d elements (%.1f%%); -O2 arena %s%n",
                 model, o0.kernels().size(), o2.kernels().size(), o2.prepare().size(), BATCH, planned, naive, 100 * ratio,
                 o2.arenaSize());
-        if (Boolean.getBoolean("print.ir")) System.out.println(dev.nnc.ir.kernel.KernelPrinter.print(o2));
         assertTrue(ratio <= 0.40, () -> model + ": planned arena is " + planned + " of naive " + naive + " elements");
-        assertEquals(o0.arenaSize().eval(b32), naive, "lowering gives every intermediate its own slot");
 
         Map<String, Tensor> w = weights(model, g);
         CompiledModel m = ModelLoader.instantiate(JvmBackend.compile(o2, JvmBackend.className(g.name())), w);

@@ -4,6 +4,7 @@ import static dev.nnc.optimizer.kernel.KernelPassTesting.ABS;
 import static dev.nnc.optimizer.kernel.KernelPassTesting.REL;
 import static dev.nnc.optimizer.kernel.KernelPassTesting.assertGolden;
 import static dev.nnc.optimizer.kernel.KernelPassTesting.assertSameOutputs;
+import static dev.nnc.optimizer.kernel.KernelPassTesting.assertUnchanged;
 import static dev.nnc.optimizer.kernel.KernelPassTesting.lower;
 import static dev.nnc.optimizer.kernel.KernelPassTesting.parse;
 import static dev.nnc.optimizer.kernel.KernelPassTesting.runAll;
@@ -28,6 +29,14 @@ class MemoryPlanningTest {
         Kernel relu = r[1].kernels().get(2);
         assertTrue(relu.inPlace(), () -> "the relu runs in place: " + KernelPrinter.print(relu));
         assertSameOutputs(r[0], r[1], 14, REL, ABS);
+    }
+
+    /** Passes that move reads or writes track values by storage name: after planning shares storage, they do nothing. */
+    @Test void movingPassesLeavePlannedProgramsAlone() {
+        KernelProgram planned = assertGolden(pass, "plan-memory-views")[1];
+        assertUnchanged(new MatMulTransposeFolding(), planned);
+        assertUnchanged(new ElementwiseFusion(), planned);
+        assertUnchanged(new EpilogueFusion(), planned);
     }
 
     /** An input that a later kernel still reads is not overwritten in place. */

@@ -4,6 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.nnc.ir.IrParser;
+import dev.nnc.ir.TensorType;
+import dev.nnc.ir.kernel.Buf;
+import dev.nnc.ir.kernel.Kernel;
 import dev.nnc.ir.kernel.KernelParser;
 import dev.nnc.ir.kernel.KernelProgram;
 import org.junit.jupiter.api.Test;
@@ -27,6 +31,20 @@ class DotWriterTest {
         assertEquals("copy", title("elementwise(in:a : f32[4]) -> out:y : f32[4] = %0"));
         assertEquals("max_pool 2×2", title("max_pool2d(in:x : f32[1,1,4,4]) -> out:y : f32[1,1,2,2] "
                 + "{kernel=[2,2], stride=[2,2], padding=[0,0,0,0], countIncludePad=false, layout=nchw}"));
+    }
+
+    @Test
+    void fusedScalesAndResidualsAreNamed() {
+        TensorType t = IrParser.parseType("f32[2,4,8]");
+        Buf x = Buf.input("x", t), r = Buf.input("r", t), y = Buf.output("y", t);
+        Buf g = Buf.weight("g", IrParser.parseType("f32[8]")), b = Buf.weight("b", IrParser.parseType("f32[8]"));
+        assertEquals("scale 0.125 + softmax (axis 2)", KernelDescription.of(new Kernel.Softmax(y, x, 2, 0.125, false)).title());
+        assertEquals("softmax (axis 2)", KernelDescription.of(new Kernel.Softmax(y, x, 2, 1, false)).title());
+        assertEquals("add residual + layer_norm (axis 2)",
+                KernelDescription.of(new Kernel.LayerNorm(y, x, g, b, r, 2, 1e-5)).title());
+        assertEquals(2 * 64, FlopCounter.count(new Kernel.Softmax(y, x, 2, 0.125, false), 1));
+        assertEquals(64, FlopCounter.count(new Kernel.LayerNorm(y, x, g, b, null, 2, 1e-5), 1));
+        assertEquals(2 * 64, FlopCounter.count(new Kernel.LayerNorm(y, x, g, b, r, 2, 1e-5), 1));
     }
 
     @Test

@@ -13,7 +13,10 @@ import java.util.Objects;
  * a large offset (100 ± 1) therefore lose nothing to cancellation.
  *
  * <p>{@code gamma} or {@code beta} may be null (no scale, no shift); both are read from their
- * offsets for {@code cols} elements. {@code out} may be {@code x} at the same offset.
+ * offsets for {@code cols} elements. A {@code residual} (may be null) of x's size is added to x
+ * first, in float as a separate add kernel would, each time the row is read: a post-norm
+ * block's {@code layer_norm(x + sublayer(x))} needs no pass of its own for the sum. {@code out}
+ * may be {@code x} or {@code residual} at the same offset.
  */
 public final class LayerNorm {
     /** Below this many elements a call stays on the calling thread. */
@@ -29,12 +32,24 @@ public final class LayerNorm {
     /** Normalizes each of {@code rows} rows of {@code cols} elements. */
     public static void layerNorm(float[] x, int xOff, float[] gamma, int gOff, float[] beta, int bOff, float[] out, int outOff,
             int rows, int cols, float eps) {
-        layerNorm(x, xOff, gamma, gOff, beta, bOff, out, outOff, rows, cols, eps, VECTOR);
+        layerNorm(x, xOff, null, 0, gamma, gOff, beta, bOff, out, outOff, rows, cols, eps, VECTOR);
+    }
+
+    /** Normalizes each of {@code rows} rows of {@code cols} elements of {@code x + residual} (residual may be null). */
+    public static void layerNorm(float[] x, int xOff, float[] residual, int rOff, float[] gamma, int gOff, float[] beta, int bOff,
+            float[] out, int outOff, int rows, int cols, float eps) {
+        layerNorm(x, xOff, residual, rOff, gamma, gOff, beta, bOff, out, outOff, rows, cols, eps, VECTOR);
     }
 
     /** As the public method, with the vector or the scalar path chosen by the caller (tests). */
     static void layerNorm(float[] x, int xOff, float[] gamma, int gOff, float[] beta, int bOff, float[] out, int outOff,
             int rows, int cols, float eps, boolean vector) {
+        layerNorm(x, xOff, null, 0, gamma, gOff, beta, bOff, out, outOff, rows, cols, eps, vector);
+    }
+
+    /** As the public residual method, with the path chosen by the caller (tests). */
+    static void layerNorm(float[] x, int xOff, float[] residual, int rOff, float[] gamma, int gOff, float[] beta, int bOff,
+            float[] out, int outOff, int rows, int cols, float eps, boolean vector) {
         if (rows < 0 || cols < 0) {
             throw new IllegalArgumentException("negative extent: rows=" + rows + " cols=" + cols);
         }
@@ -44,6 +59,9 @@ public final class LayerNorm {
         }
         Objects.checkFromIndexSize(xOff, (int) total, x.length);
         Objects.checkFromIndexSize(outOff, (int) total, out.length);
+        if (residual != null) {
+            Objects.checkFromIndexSize(rOff, (int) total, residual.length);
+        }
         if (gamma != null) {
             Objects.checkFromIndexSize(gOff, cols, gamma.length);
         }
@@ -55,32 +73,34 @@ public final class LayerNorm {
         }
         if (total >= PARALLEL_MIN && Parallel.threads() > 1) {
             int grain = Math.max(1, (PARALLEL_MIN / 4) / cols);
-            JOBS.get().split(rows, grain, x, xOff, gamma, gOff, beta, bOff, out, outOff, cols, eps, vector);
+            JOBS.get().split(rows, grain, x, xOff, residual, rOff, gamma, gOff, beta, bOff, out, outOff, cols, eps, vector);
         } else {
-            rows(x, xOff, gamma, gOff, beta, bOff, out, outOff, 0, rows, cols, eps, vector);
+            rows(x, xOff, residual, rOff, gamma, gOff, beta, bOff, out, outOff, 0, rows, cols, eps, vector);
         }
     }
 
-    private static void rows(float[] x, int xOff, float[] gamma, int gOff, float[] beta, int bOff, float[] out, int outOff,
-            int from, int to, int cols, float eps, boolean vector) {
+    private static void rows(float[] x, int xOff, float[] residual, int rOff, float[] gamma, int gOff, float[] beta, int bOff,
+            float[] out, int outOff, int from, int to, int cols, float eps, boolean vector) {
         if (vector) {
-            LayerNormVector.rows(x, xOff, gamma, gOff, beta, bOff, out, outOff, from, to, cols, eps);
+            LayerNormVector.rows(x, xOff, residual, rOff, gamma, gOff, beta, bOff, out, outOff, from, to, cols, eps);
         } else {
-            LayerNormScalar.rows(x, xOff, gamma, gOff, beta, bOff, out, outOff, from, to, cols, eps);
+            LayerNormScalar.rows(x, xOff, residual, rOff, gamma, gOff, beta, bOff, out, outOff, from, to, cols, eps);
         }
     }
 
     /** One parallel call's operands: set before the split, cleared after so that no array is retained. */
     private static final class Job implements Parallel.RangeBody {
-        private float[] x, gamma, beta, out;
-        private int xOff, gOff, bOff, outOff, cols;
+        private float[] x, residual, gamma, beta, out;
+        private int xOff, rOff, gOff, bOff, outOff, cols;
         private float eps;
         private boolean vector;
 
-        void split(int rows, int grain, float[] x, int xOff, float[] gamma, int gOff, float[] beta, int bOff, float[] out,
-                int outOff, int cols, float eps, boolean vector) {
+        void split(int rows, int grain, float[] x, int xOff, float[] residual, int rOff, float[] gamma, int gOff, float[] beta,
+                int bOff, float[] out, int outOff, int cols, float eps, boolean vector) {
             this.x = x;
             this.xOff = xOff;
+            this.residual = residual;
+            this.rOff = rOff;
             this.gamma = gamma;
             this.gOff = gOff;
             this.beta = beta;
@@ -94,6 +114,7 @@ public final class LayerNorm {
                 Parallel.forBlocks(rows, grain, this);
             } finally {
                 this.x = null;
+                this.residual = null;
                 this.gamma = null;
                 this.beta = null;
                 this.out = null;
@@ -102,7 +123,7 @@ public final class LayerNorm {
 
         @Override
         public void run(int from, int to) {
-            rows(x, xOff, gamma, gOff, beta, bOff, out, outOff, from, to, cols, eps, vector);
+            rows(x, xOff, residual, rOff, gamma, gOff, beta, bOff, out, outOff, from, to, cols, eps, vector);
         }
     }
 }

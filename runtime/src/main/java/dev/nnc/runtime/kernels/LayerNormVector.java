@@ -11,7 +11,8 @@ import jdk.incubator.vector.VectorSpecies;
  * {@code sum(x - m0)} and {@code sum((x - m0)^2)}, which give the exact-mean correction
  * {@code c} and the variance {@code E[d^2] - c^2}; then {@code ((x - m0) - c) * rstd * gamma + beta}.
  * Subtracting {@code m0} first keeps the squares small, so float lanes lose nothing to
- * cancellation when all values share a large offset.
+ * cancellation when all values share a large offset. With a residual, every read of x is
+ * {@code x + residual} in float (recomputed per pass, never stored).
  */
 final class LayerNormVector {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
@@ -21,11 +22,12 @@ final class LayerNormVector {
 
     private LayerNormVector() {}
 
-    static void rows(float[] x, int xOff, float[] gamma, int gOff, float[] beta, int bOff, float[] out, int outOff,
-            int from, int to, int cols, float eps) {
+    static void rows(float[] x, int xOff, float[] residual, int rOff, float[] gamma, int gOff, float[] beta, int bOff,
+            float[] out, int outOff, int from, int to, int cols, float eps) {
         int upper = S.loopBound(cols);
         for (int r = from; r < to; r++) {
             int xi = xOff + r * cols;
+            int ri = rOff + r * cols;
             int oi = outOff + r * cols;
 
             double sum = 0;
@@ -34,12 +36,12 @@ final class LayerNormVector {
                 int stop = Math.min(upper, i + FLUSH * L);
                 FloatVector acc = FloatVector.zero(S);
                 for (; i < stop; i += L) {
-                    acc = acc.add(FloatVector.fromArray(S, x, xi + i));
+                    acc = acc.add(load(x, xi + i, residual, ri + i));
                 }
                 sum += acc.reduceLanes(VectorOperators.ADD);
             }
             for (; i < cols; i++) {
-                sum += x[xi + i];
+                sum += at(x, xi + i, residual, ri + i);
             }
             float m0 = (float) (sum / cols);
 
@@ -52,7 +54,7 @@ final class LayerNormVector {
                 FloatVector accD = FloatVector.zero(S);
                 FloatVector accSq = FloatVector.zero(S);
                 for (; i < stop; i += L) {
-                    FloatVector d = FloatVector.fromArray(S, x, xi + i).sub(vm0);
+                    FloatVector d = load(x, xi + i, residual, ri + i).sub(vm0);
                     accD = accD.add(d);
                     accSq = d.fma(d, accSq);
                 }
@@ -60,7 +62,7 @@ final class LayerNormVector {
                 sumSq += accSq.reduceLanes(VectorOperators.ADD);
             }
             for (; i < cols; i++) {
-                float d = x[xi + i] - m0;
+                float d = at(x, xi + i, residual, ri + i) - m0;
                 sumD += d;
                 sumSq += (double) d * d;
             }
@@ -72,7 +74,7 @@ final class LayerNormVector {
             FloatVector vc = FloatVector.broadcast(S, cf);
             i = 0;
             for (; i < upper; i += L) {
-                FloatVector y = FloatVector.fromArray(S, x, xi + i).sub(vm0).sub(vc).mul(rstd);
+                FloatVector y = load(x, xi + i, residual, ri + i).sub(vm0).sub(vc).mul(rstd);
                 if (gamma != null) {
                     y = beta != null
                             ? y.fma(FloatVector.fromArray(S, gamma, gOff + i), FloatVector.fromArray(S, beta, bOff + i))
@@ -83,7 +85,7 @@ final class LayerNormVector {
                 y.intoArray(out, oi + i);
             }
             for (; i < cols; i++) {
-                float y = ((x[xi + i] - m0) - cf) * rstd;
+                float y = ((at(x, xi + i, residual, ri + i) - m0) - cf) * rstd;
                 if (gamma != null) {
                     y *= gamma[gOff + i];
                 }
@@ -93,5 +95,15 @@ final class LayerNormVector {
                 out[oi + i] = y;
             }
         }
+    }
+
+    /** {@code x + residual} at one vector position, the residual branch hoisted by the JIT (it is loop-invariant). */
+    private static FloatVector load(float[] x, int xi, float[] residual, int ri) {
+        FloatVector v = FloatVector.fromArray(S, x, xi);
+        return residual == null ? v : v.add(FloatVector.fromArray(S, residual, ri));
+    }
+
+    private static float at(float[] x, int xi, float[] residual, int ri) {
+        return residual == null ? x[xi] : x[xi] + residual[ri];
     }
 }

@@ -5,7 +5,7 @@ import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
-/** Vector API path of {@link Pool2dNhwc}: one output pixel, lanes along the channels. Load only when {@link VectorSupport#available()}. */
+/** Vector API path of {@link Pool2dNhwc}: lanes along the channels. Load only when {@link VectorSupport#available()}. */
 final class Pool2dNhwcVector {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int L = S.length();
@@ -18,29 +18,81 @@ final class Pool2dNhwcVector {
      */
     static void pixel(float[] x, int image, int w, int c, int hs, int he, int ws, int we, boolean avg, float divisor,
             float[] out, int o) {
-        float empty = avg ? 0f : Float.NEGATIVE_INFINITY;
+        if (avg) {
+            avgPixel(x, image, w, c, hs, he, ws, we, divisor, out, o);
+        } else if (he - hs == 2 && we - ws == 2) {
+            maxOf4(x, image + (hs * w + ws) * c, w * c, c, out, o);
+        } else {
+            maxPixel(x, image, w, c, hs, he, ws, we, out, o);
+        }
+    }
+
+    /** The max of a whole 2x2 window (the CNNs' pooling): four loads per vector of channels. */
+    private static void maxOf4(float[] x, int s, int row, int c, float[] out, int o) {
         int upper = S.loopBound(c);
         int ch = 0;
         for (; ch < upper; ch += L) {
-            FloatVector acc = FloatVector.broadcast(S, empty);
-            for (int iy = hs; iy < he; iy++) {
-                for (int ix = ws, s = image + (iy * w + ws) * c + ch; ix < we; ix++, s += c) {
-                    FloatVector v = FloatVector.fromArray(S, x, s);
-                    acc = avg ? acc.add(v) : acc.lanewise(VectorOperators.MAX, v);
-                }
-            }
-            (avg ? acc.div(divisor) : acc).intoArray(out, o + ch);
+            FloatVector a = FloatVector.fromArray(S, x, s + ch).lanewise(VectorOperators.MAX, FloatVector.fromArray(S, x, s + c + ch));
+            FloatVector b = FloatVector.fromArray(S, x, s + row + ch)
+                    .lanewise(VectorOperators.MAX, FloatVector.fromArray(S, x, s + row + c + ch));
+            a.lanewise(VectorOperators.MAX, b).intoArray(out, o + ch);
         }
         if (ch < c) {
-            VectorMask<Float> tail = S.indexInRange(ch, c);
-            FloatVector acc = FloatVector.broadcast(S, empty);
+            VectorMask<Float> m = S.indexInRange(ch, c);
+            FloatVector a = FloatVector.fromArray(S, x, s + ch, m)
+                    .lanewise(VectorOperators.MAX, FloatVector.fromArray(S, x, s + c + ch, m));
+            FloatVector b = FloatVector.fromArray(S, x, s + row + ch, m)
+                    .lanewise(VectorOperators.MAX, FloatVector.fromArray(S, x, s + row + c + ch, m));
+            a.lanewise(VectorOperators.MAX, b).intoArray(out, o + ch, m);
+        }
+    }
+
+    private static void maxPixel(float[] x, int image, int w, int c, int hs, int he, int ws, int we, float[] out, int o) {
+        int upper = S.loopBound(c);
+        int ch = 0;
+        for (; ch < upper; ch += L) {
+            FloatVector acc = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
             for (int iy = hs; iy < he; iy++) {
                 for (int ix = ws, s = image + (iy * w + ws) * c + ch; ix < we; ix++, s += c) {
-                    FloatVector v = FloatVector.fromArray(S, x, s, tail);
-                    acc = avg ? acc.add(v) : acc.lanewise(VectorOperators.MAX, v);
+                    acc = acc.lanewise(VectorOperators.MAX, FloatVector.fromArray(S, x, s));
                 }
             }
-            (avg ? acc.div(divisor) : acc).intoArray(out, o + ch, tail);
+            acc.intoArray(out, o + ch);
+        }
+        if (ch < c) {
+            VectorMask<Float> m = S.indexInRange(ch, c);
+            FloatVector acc = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
+            for (int iy = hs; iy < he; iy++) {
+                for (int ix = ws, s = image + (iy * w + ws) * c + ch; ix < we; ix++, s += c) {
+                    acc = acc.lanewise(VectorOperators.MAX, FloatVector.fromArray(S, x, s, m));
+                }
+            }
+            acc.intoArray(out, o + ch, m);
+        }
+    }
+
+    private static void avgPixel(float[] x, int image, int w, int c, int hs, int he, int ws, int we, float divisor,
+            float[] out, int o) {
+        int upper = S.loopBound(c);
+        int ch = 0;
+        for (; ch < upper; ch += L) {
+            FloatVector acc = FloatVector.zero(S);
+            for (int iy = hs; iy < he; iy++) {
+                for (int ix = ws, s = image + (iy * w + ws) * c + ch; ix < we; ix++, s += c) {
+                    acc = acc.add(FloatVector.fromArray(S, x, s));
+                }
+            }
+            acc.div(divisor).intoArray(out, o + ch);
+        }
+        if (ch < c) {
+            VectorMask<Float> m = S.indexInRange(ch, c);
+            FloatVector acc = FloatVector.zero(S);
+            for (int iy = hs; iy < he; iy++) {
+                for (int ix = ws, s = image + (iy * w + ws) * c + ch; ix < we; ix++, s += c) {
+                    acc = acc.add(FloatVector.fromArray(S, x, s, m));
+                }
+            }
+            acc.div(divisor).intoArray(out, o + ch, m);
         }
     }
 }

@@ -11,6 +11,11 @@ import java.util.Objects;
  * exp overflows; the sum is kept in double (the vector path sums short float runs per lane and
  * adds those to a double). A row holding NaN or +inf gives NaN, as PyTorch does.
  *
+ * <p>A {@code scale} makes it the softmax of {@code scale * x}: each element is multiplied (in
+ * float, as a separate multiply kernel would) as it is read, so that attention's
+ * {@code softmax(q k^T / sqrt(d))} needs no pass of its own over the scores. A scale of 1 is
+ * exact, so the unscaled overload gives the same results.
+ *
  * <p>{@code out} may be {@code x} itself at the same offset (in place); other overlaps are not
  * allowed. {@code inner == 1}, the common case, runs along the contiguous row; {@code inner > 1}
  * works on columns of the {@code [axis, inner]} slab, vectorized across {@code inner}.
@@ -30,11 +35,23 @@ public final class Softmax {
 
     /** Softmax ({@code log == false}) or log-softmax of the middle axis of {@code [outer, axis, inner]}. */
     public static void softmax(float[] x, int xOff, float[] out, int outOff, int outer, int axis, int inner, boolean log) {
-        softmax(x, xOff, out, outOff, outer, axis, inner, log, VECTOR);
+        softmax(x, xOff, out, outOff, outer, axis, inner, log, 1f, VECTOR);
+    }
+
+    /** Softmax or log-softmax of {@code scale * x} along the middle axis of {@code [outer, axis, inner]}. */
+    public static void softmax(float[] x, int xOff, float[] out, int outOff, int outer, int axis, int inner, boolean log,
+            float scale) {
+        softmax(x, xOff, out, outOff, outer, axis, inner, log, scale, VECTOR);
     }
 
     /** As the public method, with the vector or the scalar path chosen by the caller (tests). */
     static void softmax(float[] x, int xOff, float[] out, int outOff, int outer, int axis, int inner, boolean log, boolean vector) {
+        softmax(x, xOff, out, outOff, outer, axis, inner, log, 1f, vector);
+    }
+
+    /** As the public scaled method, with the path chosen by the caller (tests). */
+    static void softmax(float[] x, int xOff, float[] out, int outOff, int outer, int axis, int inner, boolean log, float scale,
+            boolean vector) {
         if (outer < 0 || axis < 0 || inner < 0) {
             throw new IllegalArgumentException("negative extent: outer=" + outer + " axis=" + axis + " inner=" + inner);
         }
@@ -51,9 +68,9 @@ public final class Softmax {
         if (inner == 1) {
             int grain = Math.max(1, (PARALLEL_MIN / 4) / axis);
             if (parallel) {
-                JOBS.get().split(outer, grain, x, xOff, out, outOff, 0, axis, 1, log, vector);
+                JOBS.get().split(outer, grain, x, xOff, out, outOff, 0, axis, 1, log, scale, vector);
             } else {
-                rows(x, xOff, out, outOff, 0, outer, axis, log, vector);
+                rows(x, xOff, out, outOff, 0, outer, axis, log, scale, vector);
             }
             return;
         }
@@ -62,32 +79,33 @@ public final class Softmax {
         int perTask = axis * Math.min(inner, COLUMN_CHUNK);
         int grain = Math.max(1, (PARALLEL_MIN / 4) / perTask);
         if (parallel) {
-            JOBS.get().split(tasks, grain, x, xOff, out, outOff, chunks, axis, inner, log, vector);
+            JOBS.get().split(tasks, grain, x, xOff, out, outOff, chunks, axis, inner, log, scale, vector);
         } else {
-            columns(x, xOff, out, outOff, 0, tasks, chunks, axis, inner, log, vector);
+            columns(x, xOff, out, outOff, 0, tasks, chunks, axis, inner, log, scale, vector);
         }
     }
 
-    private static void rows(float[] x, int xOff, float[] out, int outOff, int from, int to, int axis, boolean log, boolean vector) {
+    private static void rows(float[] x, int xOff, float[] out, int outOff, int from, int to, int axis, boolean log, float scale,
+            boolean vector) {
         if (vector) {
-            SoftmaxVector.rows(x, xOff, out, outOff, from, to, axis, log);
+            SoftmaxVector.rows(x, xOff, out, outOff, from, to, axis, log, scale);
         } else {
-            SoftmaxScalar.rows(x, xOff, out, outOff, from, to, axis, log);
+            SoftmaxScalar.rows(x, xOff, out, outOff, from, to, axis, log, scale);
         }
     }
 
     /** Tasks {@code [from, to)} of {@code outer * chunks}: task t is slab {@code t / chunks}, column chunk {@code t % chunks}. */
     private static void columns(float[] x, int xOff, float[] out, int outOff, int from, int to, int chunks, int axis, int inner,
-            boolean log, boolean vector) {
+            boolean log, float scale, boolean vector) {
         for (int t = from; t < to; t++) {
             int o = t / chunks;
             int c0 = (t % chunks) * COLUMN_CHUNK;
             int width = Math.min(COLUMN_CHUNK, inner - c0);
             int base = o * axis * inner + c0;
             if (vector) {
-                SoftmaxVector.columns(x, xOff + base, out, outOff + base, axis, inner, width, log);
+                SoftmaxVector.columns(x, xOff + base, out, outOff + base, axis, inner, width, log, scale);
             } else {
-                SoftmaxScalar.columns(x, xOff + base, out, outOff + base, axis, inner, width, log);
+                SoftmaxScalar.columns(x, xOff + base, out, outOff + base, axis, inner, width, log, scale);
             }
         }
     }
@@ -100,9 +118,10 @@ public final class Softmax {
         private float[] x, out;
         private int xOff, outOff, chunks, axis, inner;
         private boolean log, vector;
+        private float scale;
 
         void split(int tasks, int grain, float[] x, int xOff, float[] out, int outOff, int chunks, int axis, int inner,
-                boolean log, boolean vector) {
+                boolean log, float scale, boolean vector) {
             this.x = x;
             this.xOff = xOff;
             this.out = out;
@@ -111,6 +130,7 @@ public final class Softmax {
             this.axis = axis;
             this.inner = inner;
             this.log = log;
+            this.scale = scale;
             this.vector = vector;
             try {
                 Parallel.forBlocks(tasks, grain, this);
@@ -123,9 +143,9 @@ public final class Softmax {
         @Override
         public void run(int from, int to) {
             if (chunks == 0) {
-                rows(x, xOff, out, outOff, from, to, axis, log, vector);
+                rows(x, xOff, out, outOff, from, to, axis, log, scale, vector);
             } else {
-                columns(x, xOff, out, outOff, from, to, chunks, axis, inner, log, vector);
+                columns(x, xOff, out, outOff, from, to, chunks, axis, inner, log, scale, vector);
             }
         }
     }

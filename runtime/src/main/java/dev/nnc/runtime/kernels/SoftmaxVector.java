@@ -9,7 +9,7 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <p>Exp is {@code lanewise(EXP)} (within an ulp or so of {@code Math.exp}). Sums are kept per lane
  * in float for at most {@link #FLUSH} steps, then added to a double, so a long row loses no more
- * than a short one.
+ * than a short one. Every load of x is multiplied by the scale (exact when it is 1).
  */
 final class SoftmaxVector {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
@@ -24,8 +24,9 @@ final class SoftmaxVector {
     private SoftmaxVector() {}
 
     /** Rows {@code [from, to)} of a {@code [rows, axis]} matrix, each normalized on its own. */
-    static void rows(float[] x, int xOff, float[] out, int outOff, int from, int to, int axis, boolean log) {
+    static void rows(float[] x, int xOff, float[] out, int outOff, int from, int to, int axis, boolean log, float scale) {
         int upper = S.loopBound(axis);
+        FloatVector vs = FloatVector.broadcast(S, scale);
         for (int r = from; r < to; r++) {
             int xi = xOff + r * axis;
             int oi = outOff + r * axis;
@@ -33,11 +34,11 @@ final class SoftmaxVector {
             FloatVector vmax = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
             int i = 0;
             for (; i < upper; i += L) {
-                vmax = vmax.lanewise(VectorOperators.MAX, FloatVector.fromArray(S, x, xi + i));
+                vmax = vmax.lanewise(VectorOperators.MAX, FloatVector.fromArray(S, x, xi + i).mul(vs));
             }
             float max = vmax.reduceLanes(VectorOperators.MAX);
             for (; i < axis; i++) {
-                max = Math.max(max, x[xi + i]);
+                max = Math.max(max, scale * x[xi + i]);
             }
 
             FloatVector vmaxAll = FloatVector.broadcast(S, max);
@@ -47,7 +48,7 @@ final class SoftmaxVector {
                 int stop = Math.min(upper, i + FLUSH * L);
                 FloatVector acc = FloatVector.zero(S);
                 for (; i < stop; i += L) {
-                    FloatVector e = FloatVector.fromArray(S, x, xi + i).sub(vmaxAll).lanewise(VectorOperators.EXP);
+                    FloatVector e = FloatVector.fromArray(S, x, xi + i).mul(vs).sub(vmaxAll).lanewise(VectorOperators.EXP);
                     if (!log) {
                         e.intoArray(out, oi + i);
                     }
@@ -56,7 +57,7 @@ final class SoftmaxVector {
                 sum += acc.reduceLanes(VectorOperators.ADD);
             }
             for (; i < axis; i++) {
-                float e = (float) Math.exp(x[xi + i] - max);
+                float e = (float) Math.exp(scale * x[xi + i] - max);
                 if (!log) {
                     out[oi + i] = e;
                 }
@@ -67,19 +68,19 @@ final class SoftmaxVector {
                 float logSum = (float) Math.log(sum);
                 i = 0;
                 for (; i < upper; i += L) {
-                    FloatVector.fromArray(S, x, xi + i).sub(max).sub(logSum).intoArray(out, oi + i);
+                    FloatVector.fromArray(S, x, xi + i).mul(vs).sub(max).sub(logSum).intoArray(out, oi + i);
                 }
                 for (; i < axis; i++) {
-                    out[oi + i] = (x[xi + i] - max) - logSum;
+                    out[oi + i] = (scale * x[xi + i] - max) - logSum;
                 }
             } else {
-                float scale = (float) (1.0 / sum);
+                float inv = (float) (1.0 / sum);
                 i = 0;
                 for (; i < upper; i += L) {
-                    FloatVector.fromArray(S, out, oi + i).mul(scale).intoArray(out, oi + i);
+                    FloatVector.fromArray(S, out, oi + i).mul(inv).intoArray(out, oi + i);
                 }
                 for (; i < axis; i++) {
-                    out[oi + i] *= scale;
+                    out[oi + i] *= inv;
                 }
             }
         }
@@ -89,25 +90,28 @@ final class SoftmaxVector {
      * Columns {@code [0, width)} of one {@code [axis, inner]} slab: each column (stride
      * {@code inner}) normalized on its own, vectorized across columns, rows visited in memory order.
      */
-    static void columns(float[] x, int xOff, float[] out, int outOff, int axis, int inner, int width, boolean log) {
+    static void columns(float[] x, int xOff, float[] out, int outOff, int axis, int inner, int width, boolean log, float scale) {
+        FloatVector vs = FloatVector.broadcast(S, scale);
         float[] f = FLOATS.get();
         double[] d = DOUBLES.get();
         int maxAt = 0;
         int accAt = Softmax.COLUMN_CHUNK;
         int upper = S.loopBound(width);
 
-        // Pass 1: column max.
-        System.arraycopy(x, xOff, f, maxAt, width);
+        // Pass 1: column max (of the scaled values).
+        for (int j = 0; j < width; j++) {
+            f[maxAt + j] = scale * x[xOff + j];
+        }
         for (int a = 1; a < axis; a++) {
             int xi = xOff + a * inner;
             int j = 0;
             for (; j < upper; j += L) {
                 FloatVector.fromArray(S, f, maxAt + j)
-                        .lanewise(VectorOperators.MAX, FloatVector.fromArray(S, x, xi + j))
+                        .lanewise(VectorOperators.MAX, FloatVector.fromArray(S, x, xi + j).mul(vs))
                         .intoArray(f, maxAt + j);
             }
             for (; j < width; j++) {
-                f[maxAt + j] = Math.max(f[maxAt + j], x[xi + j]);
+                f[maxAt + j] = Math.max(f[maxAt + j], scale * x[xi + j]);
             }
         }
 
@@ -121,7 +125,7 @@ final class SoftmaxVector {
                 int oi = outOff + a * inner;
                 int j = 0;
                 for (; j < upper; j += L) {
-                    FloatVector e = FloatVector.fromArray(S, x, xi + j)
+                    FloatVector e = FloatVector.fromArray(S, x, xi + j).mul(vs)
                             .sub(FloatVector.fromArray(S, f, maxAt + j))
                             .lanewise(VectorOperators.EXP);
                     if (!log) {
@@ -130,7 +134,7 @@ final class SoftmaxVector {
                     FloatVector.fromArray(S, f, accAt + j).add(e).intoArray(f, accAt + j);
                 }
                 for (; j < width; j++) {
-                    float e = (float) Math.exp(x[xi + j] - f[maxAt + j]);
+                    float e = (float) Math.exp(scale * x[xi + j] - f[maxAt + j]);
                     if (!log) {
                         out[oi + j] = e;
                     }
@@ -152,13 +156,13 @@ final class SoftmaxVector {
             int j = 0;
             if (log) {
                 for (; j < upper; j += L) {
-                    FloatVector.fromArray(S, x, xi + j)
+                    FloatVector.fromArray(S, x, xi + j).mul(vs)
                             .sub(FloatVector.fromArray(S, f, maxAt + j))
                             .sub(FloatVector.fromArray(S, f, accAt + j))
                             .intoArray(out, oi + j);
                 }
                 for (; j < width; j++) {
-                    out[oi + j] = (x[xi + j] - f[maxAt + j]) - f[accAt + j];
+                    out[oi + j] = (scale * x[xi + j] - f[maxAt + j]) - f[accAt + j];
                 }
             } else {
                 for (; j < upper; j += L) {

@@ -156,7 +156,13 @@ class SoftmaxTest {
                 float[] one = check(vector, s[0], s[1], s[2], false, 21);
                 Parallel.setThreads(2);
                 float[] two = check(vector, s[0], s[1], s[2], false, 21);
-                assertArrayEquals(one, two);
+                if (vector) {
+                    // Same rows, same arithmetic; but the vector exp and lane sums may round differently
+                    // once the JIT has recompiled the kernel between the two runs (as for LayerNormTest).
+                    assertArrayEquals(one, two, 1e-6f);
+                } else {
+                    assertArrayEquals(one, two);
+                }
                 check(vector, s[0], s[1], s[2], true, 22);
             }
         } finally {
