@@ -16,6 +16,7 @@ import dev.nnc.optimizer.kernel.LayoutAssignment;
 import dev.nnc.optimizer.kernel.LoadTimeHoisting;
 import dev.nnc.optimizer.kernel.MatMulTransposeFolding;
 import dev.nnc.optimizer.kernel.MemoryPlanning;
+import dev.nnc.optimizer.kernel.RowFusion;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -62,7 +63,7 @@ public final class PassManager {
                     List.of(new ConstantFolding(), new AlgebraicSimplification(), new BatchNormFolding(),
                             new CommonSubexpressionElimination(), new DeadCodeElimination()),
                     List.of(new MatMulTransposeFolding(), new LoadTimeHoisting(), new ElementwiseFusion(),
-                            new EpilogueFusion(), new LayoutAssignment(), new MemoryPlanning()));
+                            new RowFusion(), new EpilogueFusion(), new LayoutAssignment(), new MemoryPlanning()));
         };
     }
 
