@@ -18,11 +18,13 @@ import java.util.SplittableRandom;
  * ({@link Conv2dNhwc}), both with prepacked weights, bias and ReLU; 2×2 max pooling in both
  * layouts; and the NCHW→NHWC and NHWC→NCHW transposes of each activation.
  *
- * <p>A plain timing loop rather than JMH so that the whole table takes about a minute: each case
- * is warmed up for {@code warm} seconds, then timed in 15 rounds of about 60 ms, alternating
- * between the two layouts; the table shows the fastest round's time per call (this machine is
- * shared, and interference only ever slows a round down). Usage: {@code LayoutCalibration [threads] [warm seconds]} (default: all
- * processors, 0.4 s).
+ * <p>A plain timing loop rather than JMH so that the whole table takes minutes. Every kernel
+ * first runs on every shape (as in a model: C2 compiles a kernel differently when it has met
+ * one shape only); then each case is warmed up for {@code warm} seconds and timed in 15 rounds of
+ * about 60 ms, alternating between the two layouts; the table shows the fastest round's time per
+ * call (this machine is shared, and interference only ever slows a round down). Usage:
+ * {@code LayoutCalibration [threads] [warm seconds]} (default: all processors, 0.4 s);
+ * {@code -Donly=NAME} times only the convolutions whose name contains NAME.
  */
 public final class LayoutCalibration {
     private static double warmSeconds = 0.4;
@@ -68,22 +70,33 @@ public final class LayoutCalibration {
         Parallel.setThreads(threads);
         String only = System.getProperty("only");
         System.out.printf("threads %d%n", threads);
+        // Every kernel first runs on every shape, as in a model: a kernel compiled for the first
+        // shape it met alone can run it at a very different speed (mnist conv1 NCHW: 290 or 900 us).
+        double warm = warmSeconds;
+        warmSeconds = 0.05;
+        for (Conv cv : CONVS) conv(cv, false);
+        pools(false);
+        warmSeconds = warm;
         System.out.printf("%-32s %10s %10s %8s %8s %7s %10s %10s%n", "convolution", "nchw_us", "nhwc_us", "nchw_GF",
                 "nhwc_GF", "ratio", "to_nhwc_us", "to_nchw_us");
         for (Conv cv : CONVS) {
             if (only != null && !cv.name().contains(only)) continue;
-            conv(cv);
+            conv(cv, true);
         }
         System.out.printf("%n%-32s %10s %10s %7s%n", "2x2/2 max pool", "nchw_us", "nhwc_us", "ratio");
-        pool("mnist pool1 32x32x26x26", 32, 32, 26, 26);
-        pool("mnist pool2 32x64x11x11", 32, 64, 11, 11);
-        pool("cifar pool1 32x32x30x30", 32, 32, 30, 30);
-        pool("catsdogs pool1 32x32x148x148", 32, 32, 148, 148);
-        pool("catsdogs pool2 32x64x72x72", 32, 64, 72, 72);
-        pool("catsdogs pool3 32x128x34x34", 32, 128, 34, 34);
+        pools(true);
     }
 
-    private static void conv(Conv cv) {
+    private static void pools(boolean print) {
+        pool("mnist pool1 32x32x26x26", 32, 32, 26, 26, print);
+        pool("mnist pool2 32x64x11x11", 32, 64, 11, 11, print);
+        pool("cifar pool1 32x32x30x30", 32, 32, 30, 30, print);
+        pool("catsdogs pool1 32x32x148x148", 32, 32, 148, 148, print);
+        pool("catsdogs pool2 32x64x72x72", 32, 64, 72, 72, print);
+        pool("catsdogs pool3 32x128x34x34", 32, 128, 34, 34, print);
+    }
+
+    private static void conv(Conv cv, boolean print) {
         SplittableRandom random = new SplittableRandom(11);
         float[] x = GemmBenchmark.random(random, cv.n() * cv.c() * cv.h() * cv.w());
         float[] w = GemmBenchmark.random(random, cv.o() * cv.c() * cv.k() * cv.k());
@@ -105,18 +118,18 @@ public final class LayoutCalibration {
         double[] tt = time(() -> Transpose.transpose(x, 0, inShape, new int[] {0, 2, 3, 1}, xt, 0),
                 () -> Transpose.transpose(out, 0, outShapeNhwc, new int[] {0, 3, 1, 2}, outT, 0));
         double tIn = tt[0], tOut = tt[1];
-        System.out.printf("%-32s %10.1f %10.1f %8.1f %8.1f %7.2f %10.1f %10.1f%n", cv.name(), tNchw * 1e6, tNhwc * 1e6,
+        if (print) System.out.printf("%-32s %10.1f %10.1f %8.1f %8.1f %7.2f %10.1f %10.1f%n", cv.name(), tNchw * 1e6, tNhwc * 1e6,
                 cv.flops() / tNchw / 1e9, cv.flops() / tNhwc / 1e9, tNchw / tNhwc, tIn * 1e6, tOut * 1e6);
     }
 
-    private static void pool(String name, int n, int c, int h, int w) {
+    private static void pool(String name, int n, int c, int h, int w, boolean print) {
         SplittableRandom random = new SplittableRandom(3);
         float[] x = GemmBenchmark.random(random, n * c * h * w);
         float[] out = new float[n * c * (h / 2) * (w / 2)];
         double[] t = time(() -> Pool2d.maxPool(x, 0, n, c, h, w, 2, 2, 2, 2, 0, 0, 0, 0, out, 0, h / 2, w / 2),
                 () -> Pool2dNhwc.maxPool(x, 0, n, h, w, c, 2, 2, 2, 2, 0, 0, 0, 0, out, 0, h / 2, w / 2));
         double tNchw = t[0], tNhwc = t[1];
-        System.out.printf("%-32s %10.1f %10.1f %7.2f%n", name, tNchw * 1e6, tNhwc * 1e6, tNchw / tNhwc);
+        if (print) System.out.printf("%-32s %10.1f %10.1f %7.2f%n", name, tNchw * 1e6, tNhwc * 1e6, tNchw / tNhwc);
     }
 
     /**

@@ -107,50 +107,59 @@ public final class LayoutAssignment implements KernelPass {
 
     /**
      * Microseconds on one thread (the choice only compares costs, and both kernels split over
-     * threads alike) as work at a rate plus per-element overheads, each fitted by non-negative
-     * least squares on relative error to the 22 convolutions of {@code LayoutCalibration}:
+     * threads alike): work at a rate plus per-element overheads, the constants fitted by
+     * non-negative least squares on relative error to the 22 convolutions, 6 poolings and 44
+     * transposes of {@code LayoutCalibration} (benchmarks/README.md, "Layout"):
      * <ul>
      *   <li>NCHW convolution, an implicit GEMM per image {@code W[O,K] · col[K, pixels]}: pixels
-     *       are columns, over the padded width at stride 1, computed in tiles of 32 (a 3×3 image
-     *       computes 32 columns and keeps 9); the column panels are gathered per K·column, a
-     *       vector copy at stride 1 but element by element at other strides; each 8×32 tile
-     *       costs a fixed overhead, about four times more when K < 16 (a one-channel first
-     *       layer). Fit within 16% except 1×1 64→256 (+37%).</li>
+     *       are columns, over the padded width at stride 1, computed in panels of 32 or, for the
+     *       last 16 or fewer, 16 (a 3×3 image computes 16 columns and keeps 9); each 8×32 tile
+     *       pays per step of K; the column panels are gathered per K·column, a vector copy at
+     *       stride 1 but element by element at other strides; outputs beyond 4M floats go to
+     *       memory. Within 9% of the measured time except a one-channel first layer (-16%),
+     *       1×1 64→256 at 56×56 (+21%) and batch-8 1×1 at 56×56 (-13%).</li>
      *   <li>NHWC convolution, one GEMM {@code patches[N·OH·OW, K] · Wt[K, O]}: rows in groups of
      *       8, output channels in panels of 16; the im2col copy costs per element and per
      *       contiguous run (KH runs of KW·C per pixel); a 1×1 stride-1 convolution reads x in
-     *       place. Fit within 12% except catsdogs conv1 (-15%) and batch-8 1×1 at 56×56 (-35%,
-     *       memory-bound).</li>
-     *   <li>Pooling: per window element read; NHWC streams whole channel vectors and is cache
-     *       bound below about 1M input floats, memory bound above.</li>
-     *   <li>Transposes: per element, more for few channels (a [N, 3, HW] tile is mostly empty).</li>
+     *       place. Within 6% except the 7×7/2 stem (-15%) and batch-8 1×1 at 56×56 (-26%).</li>
+     *   <li>Pooling: per window element read; NHWC streams whole channel vectors, from cache
+     *       below 1M input floats.</li>
+     *   <li>Transposes: per element, more for few channels (a [N, 3, HW] tile is mostly empty)
+     *       and beyond 4M floats.</li>
      * </ul>
      */
     static final class MeasuredCosts implements CostModel {
-        static final double NCHW_GFLOPS = 240, NCHW_GATHER_US = 6.8e-5, NCHW_STRIDED_GATHER_US = 9.6e-4,
-                NCHW_OUT_US = 7.9e-5, NCHW_TILE_US = 0.047, NCHW_SMALL_K_TILE_US = 0.225;
-        static final double NHWC_GFLOPS = 213, NHWC_IM2COL_US = 2.8e-5, NHWC_RUN_US = 3.4e-3, NHWC_OUT_US = 1.6e-5;
-        static final double POOL_NCHW_US = 4.3e-4, POOL_NHWC_CACHED_US = 0.8e-4, POOL_NHWC_US = 2.6e-4;
+        static final double NCHW_GFLOPS = 332, NCHW_TILE_STEP_US = 5.47e-4, NCHW_GATHER_US = 1.18e-4,
+                NCHW_STRIDED_GATHER_US = 1.0e-3, NCHW_OUT_US = 1.66e-4, NCHW_MEMORY_OUT_US = 1.38e-4;
+        static final double NHWC_GFLOPS = 222, NHWC_IM2COL_US = 8.5e-6, NHWC_RUN_US = 2.77e-3, NHWC_OUT_US = 5.0e-5,
+                NHWC_MEMORY_OUT_US = 1.34e-4;
+        /** Outputs beyond this many floats are written to memory, not cache. */
+        static final long CACHED_OUTPUTS = 1 << 22;
+        static final double POOL_NCHW_US = 4.3e-4, POOL_NHWC_CACHED_US = 0.8e-4, POOL_NHWC_US = 2.2e-4;
         static final long POOL_CACHED_FLOATS = 1 << 20;
-        static final double TRANSPOSE_US = 5.5e-4, TRANSPOSE_PER_CHANNEL_US = 1.6e-3;
+        static final double TRANSPOSE_US = 5.5e-4, TRANSPOSE_PER_CHANNEL_US = 1.3e-3, TRANSPOSE_MEMORY_US = 2.0e-4;
 
         @Override public double conv(ConvShape s, Layout layout) {
             long k = s.c() * s.kh() * s.kw();
             long outputs = s.n() * s.o() * s.oh() * s.ow();
+            double memory = outputs > CACHED_OUTPUTS ? outputs : 0;
             boolean unitStride = s.sh() == 1 && s.sw() == 1;
             if (layout == Layout.NCHW) {
                 long wp = s.w() + (s.padded() ? s.kw() - 1 : 0);
-                long cols = roundUp(unitStride ? (s.oh() - 1) * wp + s.ow() : s.oh() * s.ow(), 32);
-                long tiles = s.n() * ((s.o() + 7) / 8) * (cols / 32);
-                double gathered = (double) s.n() * k * cols;
-                return 2.0 * s.n() * roundUp(s.o(), 8) * cols * k / (NCHW_GFLOPS * 1e3)
+                long cols = unitStride ? (s.oh() - 1) * wp + s.ow() : s.oh() * s.ow();
+                long panels = cols / 32 * 32 + (cols % 32 == 0 ? 0 : cols % 32 <= 16 ? 16 : 32);
+                long tiles = s.n() * ((s.o() + 7) / 8) * ((cols + 31) / 32);
+                double gathered = (double) s.n() * k * roundUp(cols, 32);
+                return 2.0 * s.n() * roundUp(s.o(), 8) * panels * k / (NCHW_GFLOPS * 1e3)
+                        + NCHW_TILE_STEP_US * tiles * k
                         + gathered * (unitStride ? NCHW_GATHER_US : NCHW_STRIDED_GATHER_US)
-                        + NCHW_OUT_US * outputs + tiles * (k < 16 ? NCHW_SMALL_K_TILE_US : NCHW_TILE_US);
+                        + NCHW_OUT_US * outputs + NCHW_MEMORY_OUT_US * memory;
             }
             long rows = roundUp(s.n() * s.oh() * s.ow(), 8);
             boolean direct = s.kh() == 1 && s.kw() == 1 && unitStride && !s.padded();
             return 2.0 * rows * roundUp(s.o(), 16) * k / (NHWC_GFLOPS * 1e3)
-                    + (direct ? 0 : NHWC_IM2COL_US * rows * k + NHWC_RUN_US * rows * s.kh()) + NHWC_OUT_US * outputs;
+                    + (direct ? 0 : NHWC_IM2COL_US * rows * k + NHWC_RUN_US * rows * s.kh())
+                    + NHWC_OUT_US * outputs + NHWC_MEMORY_OUT_US * memory;
         }
 
         @Override public double pool(PoolShape s, Layout layout) {
@@ -161,7 +170,9 @@ public final class LayoutAssignment implements KernelPass {
         }
 
         @Override public double transpose(long n, long c, long h, long w, boolean toNhwc) {
-            return (double) n * c * h * w * (TRANSPOSE_US + TRANSPOSE_PER_CHANNEL_US / Math.max(c, 1));
+            long elements = n * c * h * w;
+            return elements * (TRANSPOSE_US + TRANSPOSE_PER_CHANNEL_US / Math.max(c, 1)
+                    + (elements > CACHED_OUTPUTS ? TRANSPOSE_MEMORY_US : 0));
         }
 
         private static long roundUp(long x, long m) { return (x + m - 1) / m * m; }
@@ -218,7 +229,6 @@ public final class LayoutAssignment implements KernelPass {
         /** Per kernel: the value and use of each operand, in ins() order. */
         private final List<List<Value>> reads = new ArrayList<>();
         private final List<List<Use>> uses = new ArrayList<>();
-        private final Value[] written;
         private final List<Value> values = new ArrayList<>();
         private final int[] node;
         private boolean[] nhwc;
@@ -228,7 +238,6 @@ public final class LayoutAssignment implements KernelPass {
             this.model = model;
             this.kernels = program.kernels();
             this.roles = new Role[kernels.size()];
-            this.written = new Value[kernels.size()];
             this.node = new int[kernels.size()];
             for (Buf b : program.inputs()) for (Dim d : b.type().shape().dims()) symbols(d);
         }
@@ -267,6 +276,7 @@ public final class LayoutAssignment implements KernelPass {
                 }
                 reads.add(vs);
                 List<Use> u = classify(k, vs);
+                if (u != null && !oneShapePerValue(k, vs, u)) u = null;
                 roles[i] = u == null ? Role.FIXED : k instanceof Reduce ? Role.READS_ONLY : Role.FLEX;
                 if (u == null) u = new ArrayList<>(java.util.Collections.nCopies(vs.size(), Use.NCHW));
                 uses.add(u);
@@ -283,10 +293,20 @@ public final class LayoutAssignment implements KernelPass {
                 }
                 Value out = new Value(i, k.out());
                 if (roles[i] == Role.FLEX) out.shape4 = dims(k.out());
-                written[i] = out;
                 values.add(out);
                 current.put(Storage.of(k.out()), out);
             }
+        }
+
+        /** Whether the kernel's FULL reads of one value all view it with one shape (its NHWC form is one view). */
+        private static boolean oneShapePerValue(Kernel k, List<Value> vs, List<Use> u) {
+            Map<Value, List<Dim>> seen = new java.util.IdentityHashMap<>();
+            for (int j = 0; j < vs.size(); j++) {
+                if (u.get(j) != Use.FULL) continue;
+                List<Dim> before = seen.putIfAbsent(vs.get(j), dims(k.ins().get(j)));
+                if (before != null && !before.equals(dims(k.ins().get(j)))) return false;
+            }
+            return true;
         }
 
         /** Each operand's use when the kernel may change layout, or null when it stays NCHW. */

@@ -121,6 +121,28 @@ class Pool2dNhwcTest {
     }
 
     @Test
+    void steadyStateCallAllocatesNothingOnTheCaller() {
+        var threads = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        Parallel.setThreads(2);
+        float[] x = new float[8 * 26 * 26 * 32];
+        float[] out = new float[8 * 13 * 13 * 32];
+        float[] avg = new float[8 * 26 * 26 * 32];
+        Runnable call = () -> {
+            Pool2dNhwc.maxPool(x, 0, 8, 26, 26, 32, 2, 2, 2, 2, 0, 0, 0, 0, out, 0, 13, 13);
+            Pool2dNhwc.avgPool(x, 0, 8, 26, 26, 32, 3, 3, 1, 1, 1, 1, 1, 1, false, avg, 0, 26, 26);
+        };
+        for (int i = 0; i < 2000; i++) {
+            call.run();
+        }
+        long before = threads.getCurrentThreadAllocatedBytes();
+        for (int i = 0; i < 20; i++) {
+            call.run();
+        }
+        long bytes = threads.getCurrentThreadAllocatedBytes() - before;
+        assertTrue(bytes < 256, "allocated " + bytes + " bytes in 20 calls");
+    }
+
+    @Test
     void rejectsBadArguments() {
         float[] x = new float[2 * 4 * 4 * 3];
         float[] out = new float[2 * 2 * 2 * 3];
