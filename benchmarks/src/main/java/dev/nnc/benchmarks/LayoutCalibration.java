@@ -16,7 +16,8 @@ import java.util.SplittableRandom;
  * The measurements behind the layout pass's cost model: each convolution of the example models
  * (batch 32) and ResNet-like layers run with the NCHW kernel ({@link Conv2d}) and the NHWC kernel
  * ({@link Conv2dNhwc}), both with prepacked weights, bias and ReLU; 2×2 max pooling in both
- * layouts; and the NCHW→NHWC and NHWC→NCHW transposes of each activation.
+ * layouts; the NCHW→NHWC and NHWC→NCHW transposes of each activation; and the NHWC kernel
+ * reading an NCHW x itself (its patch gather converting the layout) against reading NHWC.
  *
  * <p>A plain timing loop rather than JMH so that the whole table takes minutes. Every kernel
  * first runs on every shape (as in a model: C2 compiles a kernel differently when it has met
@@ -75,6 +76,7 @@ public final class LayoutCalibration {
         double warm = warmSeconds;
         warmSeconds = 0.05;
         for (Conv cv : CONVS) conv(cv, false);
+        for (Conv cv : CONVS) fused(cv, false);
         pools(false);
         warmSeconds = warm;
         System.out.printf("%-32s %10s %10s %8s %8s %7s %10s %10s%n", "convolution", "nchw_us", "nhwc_us", "nchw_GF",
@@ -85,6 +87,28 @@ public final class LayoutCalibration {
         }
         System.out.printf("%n%-32s %10s %10s %7s%n", "2x2/2 max pool", "nchw_us", "nhwc_us", "ratio");
         pools(true);
+        System.out.printf("%n%-32s %10s %10s %7s%n", "NHWC conv, x layout", "nhwc_x_us", "nchw_x_us", "ratio");
+        for (Conv cv : CONVS) {
+            if (only != null && !cv.name().contains(only)) continue;
+            fused(cv, true);
+        }
+    }
+
+    /** The NHWC convolution with x in NHWC, then with the same x read as NCHW (the fused conversion). */
+    private static void fused(Conv cv, boolean print) {
+        SplittableRandom random = new SplittableRandom(11);
+        float[] x = GemmBenchmark.random(random, cv.n() * cv.c() * cv.h() * cv.w());
+        float[] w = GemmBenchmark.random(random, cv.o() * cv.c() * cv.k() * cv.k());
+        float[] bias = GemmBenchmark.random(random, cv.o());
+        int oh = cv.oh(), ow = cv.ow();
+        float[] out = new float[cv.n() * cv.o() * oh * ow];
+        PackedMatrix nhwc = Conv2dNhwc.packWeights(w, 0, cv.o(), cv.c(), cv.k(), cv.k(), 1);
+        int s = cv.s(), p = cv.p();
+        double[] t = time(() -> Conv2dNhwc.conv2d(x, 0, cv.n(), cv.h(), cv.w(), cv.c(), false, nhwc, cv.o(), cv.k(), cv.k(),
+                bias, 0, s, s, p, p, p, p, 1, 1, 1, out, 0, oh, ow, true),
+                () -> Conv2dNhwc.conv2d(x, 0, cv.n(), cv.h(), cv.w(), cv.c(), true, nhwc, cv.o(), cv.k(), cv.k(),
+                bias, 0, s, s, p, p, p, p, 1, 1, 1, out, 0, oh, ow, true));
+        if (print) System.out.printf("%-32s %10.1f %10.1f %7.2f%n", cv.name(), t[0] * 1e6, t[1] * 1e6, t[1] / t[0]);
     }
 
     private static void pools(boolean print) {

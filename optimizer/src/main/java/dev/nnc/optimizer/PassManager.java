@@ -17,6 +17,7 @@ import dev.nnc.optimizer.kernel.LoadTimeHoisting;
 import dev.nnc.optimizer.kernel.MatMulTransposeFolding;
 import dev.nnc.optimizer.kernel.MemoryPlanning;
 import dev.nnc.optimizer.kernel.RowFusion;
+import dev.nnc.optimizer.kernel.WeightLayoutFolding;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -63,7 +64,8 @@ public final class PassManager {
                     List.of(new ConstantFolding(), new AlgebraicSimplification(), new BatchNormFolding(),
                             new CommonSubexpressionElimination(), new DeadCodeElimination()),
                     List.of(new MatMulTransposeFolding(), new LoadTimeHoisting(), new ElementwiseFusion(),
-                            new RowFusion(), new EpilogueFusion(), new LayoutAssignment(), new MemoryPlanning()));
+                            new RowFusion(), new EpilogueFusion(), new LayoutAssignment(), new WeightLayoutFolding(),
+                            new MemoryPlanning()));
         };
     }
 

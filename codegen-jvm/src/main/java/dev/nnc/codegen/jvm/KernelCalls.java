@@ -232,16 +232,28 @@ final class KernelCalls {
      * A convolution call. NCHW: {@code Conv2d.conv2d} with x dims (N, C, H, W). NHWC:
      * {@code Conv2dNhwc.conv2d}, same argument order but x dims (N, H, W, C) and out dims taken
      * from [N, OH, OW, O]; its packed weights come from {@code Conv2dNhwc.packWeights} (B panels).
+     * An NHWC convolution reading an NCHW x passes x's dims in NHWC order and the flag that makes
+     * its patch gather read NCHW.
      */
     private void conv2d(Kernel.Conv2d c) {
         boolean nhwc = c.layout() == Kernel.Layout.NHWC;
+        boolean nchwInput = c.inputLayout() == Kernel.Layout.NCHW;
         if (nhwc && c.groups() != 1) {
             throw new UnsupportedByBackend("conv2d in layout nhwc with " + c.groups() + " groups: the JVM backend's NHWC"
                     + " convolution takes groups = 1 only (keep grouped convolutions in nchw)");
         }
+        if (!nhwc && !nchwInput) {
+            throw new UnsupportedByBackend("conv2d in layout nchw with input_layout nhwc: the JVM backend's NCHW"
+                    + " convolution reads an NCHW x only");
+        }
         List<Dim> x = dims(c.x()), w = dims(c.weight()), out = dims(c.out());
         buf(c.x());
-        for (Dim d : x) code.dim(d);
+        if (nhwc && nchwInput) {
+            for (int i : new int[] {0, 2, 3, 1}) code.dim(x.get(i));
+        } else {
+            for (Dim d : x) code.dim(d);
+        }
+        if (nhwc) code.bool(nchwInput);
         Integer packed = preparedIndex.get(c);
         String weightDesc;
         if (packed != null) {
@@ -264,7 +276,7 @@ final class KernelCalls {
         code.dim(out.get(nhwc ? 2 : 3));
         code.bool(reluFlag(c.epilogue()));
         code.invokeStatic(KERNELS + (nhwc ? "Conv2dNhwc" : "Conv2d"), "conv2d",
-                "([FIIIII" + weightDesc + "III[FIIIIIIIIII[FIIIZ)V");
+                "([FIIIII" + (nhwc ? "Z" : "") + weightDesc + "III[FIIIIIIIIII[FIIIZ)V");
     }
 
     /** A pooling call: {@code Pool2d} with x dims (N, C, H, W), or {@code Pool2dNhwc} with (N, H, W, C). */

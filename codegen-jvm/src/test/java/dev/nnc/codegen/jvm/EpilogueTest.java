@@ -96,14 +96,14 @@ class EpilogueTest {
         check("ConvEpilogues", List.of(image, r), List.of(k, kb, ch, kg), outs, arena, List.of(
                 new Kernel.Elementwise(res, List.of(r), un(UnaryFn.NEG, x(0))),
                 // A residual then relu, after the bias.
-                new Kernel.Conv2d(outs.get(0), image, k, kb, ONE, NONE, ONE, 1, Kernel.Layout.NCHW, new Epilogue(List.of(res), RESIDUAL_RELU)),
+                new Kernel.Conv2d(outs.get(0), image, k, kb, ONE, NONE, ONE, 1, Kernel.Layout.NCHW, Kernel.Layout.NCHW, new Epilogue(List.of(res), RESIDUAL_RELU)),
                 // A per-channel vector.
-                new Kernel.Conv2d(outs.get(1), image, k, null, ONE, NONE, ONE, 1, Kernel.Layout.NCHW,
+                new Kernel.Conv2d(outs.get(1), image, k, null, ONE, NONE, ONE, 1, Kernel.Layout.NCHW, Kernel.Layout.NCHW,
                         new Epilogue(List.of(ch), bin(BinaryFn.MUL, un(UnaryFn.SIGMOID, x(0)), x(1)))),
-                new Kernel.Conv2d(outs.get(2), image, k, kb, ONE, NONE, ONE, 1, Kernel.Layout.NCHW, Epilogue.RELU),
+                new Kernel.Conv2d(outs.get(2), image, k, kb, ONE, NONE, ONE, 1, Kernel.Layout.NCHW, Kernel.Layout.NCHW, Epilogue.RELU),
                 // Depthwise-style groups, the weight not packed (an arena input), a residual and a vector.
                 new Kernel.Elementwise(grouped, List.of(image), bin(BinaryFn.MUL, x(0), c(0.5))),
-                new Kernel.Conv2d(outs.get(3), grouped, kg, kb, ONE, NONE, ONE, 3, Kernel.Layout.NCHW,
+                new Kernel.Conv2d(outs.get(3), grouped, kg, kb, ONE, NONE, ONE, 3, Kernel.Layout.NCHW, Kernel.Layout.NCHW,
                         new Epilogue(List.of(res, ch), bin(BinaryFn.MAX, bin(BinaryFn.ADD, x(0), x(1)), x(2))))));
     }
 

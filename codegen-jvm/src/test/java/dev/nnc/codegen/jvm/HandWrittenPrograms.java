@@ -129,7 +129,7 @@ final class HandWrittenPrograms {
             kernels.add(switch (k) {
                 case Kernel.MatMul m -> new Kernel.MatMul(tmp, m.a(), m.b(), m.bias(), m.transA(), m.transB(), Kernel.Epilogue.NONE);
                 case Kernel.Conv2d cv -> new Kernel.Conv2d(tmp, cv.x(), cv.weight(), cv.bias(), cv.stride(), cv.padding(),
-                        cv.dilation(), cv.groups(), cv.layout(), Kernel.Epilogue.NONE);
+                        cv.dilation(), cv.groups(), cv.layout(), cv.inputLayout(), Kernel.Epilogue.NONE);
                 default -> throw new IllegalStateException();
             });
             List<Buf> ins = new ArrayList<>(List.of(tmp));
@@ -165,7 +165,7 @@ final class HandWrittenPrograms {
             case Kernel.MatMul m -> new Kernel.MatMul(f.apply(m.out()), f.apply(m.a()), f.apply(m.b()), f.apply(m.bias()),
                     m.transA(), m.transB(), epilogue(m.epilogue(), f));
             case Kernel.Conv2d cv -> new Kernel.Conv2d(f.apply(cv.out()), f.apply(cv.x()), f.apply(cv.weight()), f.apply(cv.bias()),
-                    cv.stride(), cv.padding(), cv.dilation(), cv.groups(), cv.layout(), epilogue(cv.epilogue(), f));
+                    cv.stride(), cv.padding(), cv.dilation(), cv.groups(), cv.layout(), cv.inputLayout(), epilogue(cv.epilogue(), f));
             case Kernel.Transpose t -> new Kernel.Transpose(f.apply(t.out()), f.apply(t.x()), t.perm());
             default -> throw new IllegalArgumentException("not used by these tests: " + KernelPrinter.print(k));
         };

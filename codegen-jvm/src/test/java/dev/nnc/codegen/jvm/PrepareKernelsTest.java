@@ -55,7 +55,7 @@ class PrepareKernelsTest {
                 new Kernel.MatMul(y, xIn, d, null, false, false, Epilogue.NONE),
                 new Kernel.MatMul(yt, xIn, dt, null, false, true, Epilogue.RELU),
                 new Kernel.MatMul(ym, y, dm, null, false, false, Epilogue.NONE),
-                new Kernel.Conv2d(z, image, dk, kbias, ONE, NONE, ONE, 1, Kernel.Layout.NCHW, Epilogue.NONE));
+                new Kernel.Conv2d(z, image, dk, kbias, ONE, NONE, ONE, 1, Kernel.Layout.NCHW, Kernel.Layout.NCHW, Epilogue.NONE));
         return new KernelProgram("Prepared", List.of(xIn, image), List.of(w1, w2, k, kscale, kbias), List.of(d, dt, dm, dk),
                 List.of(y, yt, ym, z), Dim.of(0), prepare, kernels);
     }

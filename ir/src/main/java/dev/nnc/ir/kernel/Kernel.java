@@ -68,11 +68,13 @@ public sealed interface Kernel {
     }
 
     /**
-     * Convolution with OIHW weights; x and out are NCHW or NHWC as {@code layout} says;
-     * padding is [top, left, bottom, right]; bias (per output channel) may be null.
+     * Convolution with OIHW weights; out is NCHW or NHWC as {@code layout} says, x as
+     * {@code inputLayout} says (usually the same; an NHWC convolution may read an NCHW x, which
+     * fuses the layout conversion into its patch gather); padding is [top, left, bottom, right];
+     * bias (per output channel) may be null.
      */
     record Conv2d(Buf out, Buf x, Buf weight, Buf bias, List<Integer> stride, List<Integer> padding,
-                  List<Integer> dilation, int groups, Layout layout, Epilogue epilogue) implements Kernel {
+                  List<Integer> dilation, int groups, Layout layout, Layout inputLayout, Epilogue epilogue) implements Kernel {
         public Conv2d {
             stride = frozen(stride);
             padding = frozen(padding);

@@ -27,7 +27,9 @@ import java.util.Optional;
 enum KernelOp {
     ELEMENTWISE("elementwise", 0, Integer.MAX_VALUE),
     MATMUL("matmul", 2, 3, bool("transA"), bool("transB")),
-    CONV2D("conv2d", 2, 3, ints("stride"), ints("padding"), ints("dilation"), integer("groups"), layout()),
+    // input_layout defaults to layout: printed only for an NHWC convolution reading an NCHW x.
+    CONV2D("conv2d", 2, 3, ints("stride"), ints("padding"), ints("dilation"), integer("groups"), layout(),
+            new Attr("input_layout", AttrType.LAYOUT, null, "layout")),
     MAX_POOL2D("max_pool2d", 1, 1, ints("kernel"), ints("stride"), ints("padding"), bool("countIncludePad"), layout()),
     AVG_POOL2D("avg_pool2d", 1, 1, ints("kernel"), ints("stride"), ints("padding"), bool("countIncludePad"), layout()),
     REDUCE_SUM("reduce_sum", 1, 1, ints("axes")),
@@ -49,14 +51,15 @@ enum KernelOp {
     /**
      * An attribute of the text form. One with a default may be left out, and is printed only
      * when it differs from it, so that a field added later does not change every program's text.
+     * The default is a constant ({@code defaultValue}) or the value of an earlier attribute of
+     * the same op ({@code defaultFrom}, its name).
      */
-    record Attr(String name, AttrType type, Object defaultValue) {
-        Attr(String name, AttrType type) { this(name, type, null); }
+    record Attr(String name, AttrType type, Object defaultValue, String defaultFrom) {
+        Attr(String name, AttrType type) { this(name, type, null, null); }
 
-        boolean optional() { return defaultValue != null; }
+        Attr(String name, AttrType type, Object defaultValue) { this(name, type, defaultValue, null); }
 
-        /** Whether the printer leaves {@code value} out: it is this attribute's default. */
-        boolean isDefault(Object value) { return optional() && defaultValue.equals(value); }
+        boolean optional() { return defaultValue != null || defaultFrom != null; }
     }
 
     final String text;
@@ -85,6 +88,22 @@ enum KernelOp {
 
     /** Whether kernels of this op may carry an {@link Kernel.Epilogue}. */
     boolean hasEpilogue() { return this == MATMUL || this == CONV2D; }
+
+    /**
+     * The default of attribute {@code i} given the values of the attributes before it (in
+     * {@link #attrs} order), or null when it has none.
+     */
+    Object defaultOf(int i, List<Object> values) {
+        Attr a = attrs.get(i);
+        if (a.defaultFrom() == null) return a.defaultValue();
+        for (int j = 0; j < i; j++) if (attrs.get(j).name().equals(a.defaultFrom())) return values.get(j);
+        throw new IllegalStateException(a.name() + " defaults to " + a.defaultFrom() + ", which does not come before it");
+    }
+
+    /** Whether the printer leaves attribute {@code i} out of {@code values}: it is at its default. */
+    boolean isDefault(int i, List<Object> values) {
+        return attrs.get(i).optional() && java.util.Objects.equals(values.get(i), defaultOf(i, values));
+    }
 
     static Optional<KernelOp> fromText(String text) {
         return Arrays.stream(values()).filter(op -> op.text.equals(text)).findFirst();
@@ -158,7 +177,7 @@ enum KernelOp {
         return switch (k) {
             case Elementwise e -> List.of();
             case MatMul m -> List.of(m.transA(), m.transB());
-            case Conv2d c -> Arrays.asList(c.stride(), c.padding(), c.dilation(), c.groups(), c.layout());
+            case Conv2d c -> Arrays.asList(c.stride(), c.padding(), c.dilation(), c.groups(), c.layout(), c.inputLayout());
             case Pool2d p -> Arrays.asList(p.kernel(), p.stride(), p.padding(), p.countIncludePad(), p.layout());
             case Reduce r -> Arrays.asList(r.axes());
             case Softmax s -> List.of(s.axis(), s.scale());
@@ -184,7 +203,7 @@ enum KernelOp {
                     (Boolean) a.get(0), (Boolean) a.get(1), epilogue);
             case CONV2D -> new Conv2d(out, ins.get(0), ins.get(1), ins.size() > 2 ? ins.get(2) : null,
                     (List<Integer>) a.get(0), (List<Integer>) a.get(1), (List<Integer>) a.get(2),
-                    (Integer) a.get(3), (Kernel.Layout) a.get(4), epilogue);
+                    (Integer) a.get(3), (Kernel.Layout) a.get(4), (Kernel.Layout) a.get(5), epilogue);
             case MAX_POOL2D, AVG_POOL2D -> new Pool2d(out, ins.get(0), this == MAX_POOL2D ? PoolKind.MAX : PoolKind.AVG,
                     (List<Integer>) a.get(0), (List<Integer>) a.get(1), (List<Integer>) a.get(2), (Boolean) a.get(3),
                     (Kernel.Layout) a.get(4));

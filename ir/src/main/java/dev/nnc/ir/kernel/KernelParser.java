@@ -15,7 +15,8 @@ import java.util.stream.Collectors;
 /**
  * Reads the kernel IR text that {@link KernelPrinter} writes. The parser checks the syntax:
  * known kernel names, the number of bufs each kernel takes, every attribute given exactly
- * once with a value of its type (a softmax's {@code scale} may be left out: it is then 1),
+ * once with a value of its type (a softmax's {@code scale} may be left out: it is then 1; a
+ * convolution's {@code input_layout} too: it is then its {@code layout}),
  * known functions with their arity in expressions. It does not check meaning (where bufs
  * come from, shapes): {@link KernelVerifier} does. Dims and types use the graph IR's syntax
  * and are built with {@link Dim}'s factories, so they compare equal to the graph IR's.
@@ -189,9 +190,10 @@ public final class KernelParser {
         Token close = in.peek();
         in.expect("}");
         List<Object> values = new ArrayList<>();
-        for (KernelOp.Attr a : op.attrs) {
+        for (int i = 0; i < op.attrs.size(); i++) {
+            KernelOp.Attr a = op.attrs.get(i);
             if (given.containsKey(a.name())) values.add(given.get(a.name()));
-            else if (a.optional()) values.add(a.defaultValue());
+            else if (a.optional()) values.add(op.defaultOf(i, values));
             else throw in.error(close, op.text + " needs attribute '" + a.name() + "'");
         }
         return values;

@@ -26,7 +26,8 @@ import java.util.regex.Pattern;
  * the identity ends with {@code epilogue(BUFS) = EXPR}. A buf is {@code SPACE:NAME}, then {@code @OFFSET}
  * (always for arena bufs, elsewhere only when not 0), then {@code : TYPE}. Attributes follow
  * the record's field order and are all printed, except optional ones at their default (a
- * softmax {@code scale} of 1); a null bias or residual is simply not among the inputs.
+ * softmax {@code scale} of 1, a convolution's {@code input_layout} equal to its {@code layout});
+ * a null bias or residual is simply not among the inputs.
  * Dims, types, floats and quoted names are written as the graph IR writes them.
  */
 public final class KernelPrinter {
@@ -76,7 +77,7 @@ public final class KernelPrinter {
         boolean first = true;
         for (int i = 0; i < op.attrs.size(); i++) {
             KernelOp.Attr attr = op.attrs.get(i);
-            if (attr.isDefault(values.get(i))) continue;
+            if (op.isDefault(i, values)) continue;
             sb.append(first ? "" : ", ").append(attr.name()).append('=').append(value(values.get(i)));
             first = false;
         }

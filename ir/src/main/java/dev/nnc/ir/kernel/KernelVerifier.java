@@ -463,9 +463,13 @@ public final class KernelVerifier {
         epilogue(c, conv.epilogue(), conv.out());
         isFloat(c, "output", conv.out());
         sameDType(c, conv.out(), conv.x(), conv.weight(), conv.bias());
-        List<Dim> x = nchw(dims(conv.x()), conv.layout()), w = dims(conv.weight()), out = nchw(dims(conv.out()), conv.layout());
-        String layout = conv.layout().name();
-        boolean ok = c.require(x.size() == 4 && w.size() == 4 && out.size() == 4,
+        List<Dim> x = nchw(dims(conv.x()), conv.inputLayout()), w = dims(conv.weight()), out = nchw(dims(conv.out()), conv.layout());
+        String layout = conv.inputLayout() == conv.layout() ? conv.layout().name()
+                : conv.inputLayout().name() + " input, " + conv.layout().name() + " output";
+        // An NHWC x for an NCHW output has no kernel: the NCHW convolution gathers whole image rows.
+        boolean ok = c.require(conv.inputLayout() == conv.layout() || conv.inputLayout() == Kernel.Layout.NCHW,
+                "input_layout nhwc with layout nchw is not supported (only an nhwc convolution may read another layout)");
+        ok &= c.require(x.size() == 4 && w.size() == 4 && out.size() == 4,
                 "x, the weight and the output need rank 4 (" + layout + ", OIHW), but have ranks " + x.size() + ", " + w.size() + ", " + out.size());
         ok &= window(c, conv.stride(), conv.padding(), conv.dilation());
         ok &= c.require(conv.groups() >= 1, "groups " + conv.groups() + " is less than 1");

@@ -163,7 +163,7 @@ public final class Lowering {
         Attrs a = n.attrs();
         emit(new Kernel.Conv2d(fresh(n), bufOf(n.operand(0)), bufOf(n.operand(1)),
                 n.operands().size() > 2 ? bufOf(n.operand(2)) : null, ints(a, "stride"), ints(a, "padding"),
-                ints(a, "dilation"), a.getAxis("groups"), Kernel.Layout.NCHW, Kernel.Epilogue.NONE));
+                ints(a, "dilation"), a.getAxis("groups"), Kernel.Layout.NCHW, Kernel.Layout.NCHW, Kernel.Epilogue.NONE));
     }
 
     /** (x - mean) * rsqrt(var + eps) * gamma + beta, with the [C] vectors viewed as [C, 1, ...] to broadcast over NCHW. */

@@ -78,7 +78,7 @@ class KernelParserTest {
 
     @Test void roundTripsEpiloguesAndLayouts() {
         KernelProgram p = TestKernels.everyKind();
-        boolean withBufs = false, withoutBufs = false, relu = false, nhwcConv = false, nhwcPool = false;
+        boolean withBufs = false, withoutBufs = false, relu = false, nhwcConv = false, nhwcPool = false, fromNchw = false;
         for (Kernel k : p.kernels()) {
             Epilogue e = KernelOp.epilogue(k);
             if (e != null && !e.isNone()) {
@@ -86,11 +86,32 @@ class KernelParserTest {
                 withBufs |= !e.ins().isEmpty();
                 withoutBufs |= e.ins().isEmpty() && !e.isRelu();
             }
-            nhwcConv |= k instanceof Conv2d c && c.layout() == Layout.NHWC;
+            nhwcConv |= k instanceof Conv2d c && c.layout() == Layout.NHWC && c.inputLayout() == Layout.NHWC;
+            fromNchw |= k instanceof Conv2d c && c.layout() == Layout.NHWC && c.inputLayout() == Layout.NCHW;
             nhwcPool |= k instanceof Pool2d pool && pool.layout() == Layout.NHWC;
         }
-        assertTrue(withBufs && withoutBufs && relu && nhwcConv && nhwcPool);
+        assertTrue(withBufs && withoutBufs && relu && nhwcConv && nhwcPool && fromNchw);
         assertRoundTrip(p);
+    }
+
+    /** input_layout is printed only when it differs from layout, and read back as layout when left out. */
+    @Test void printsTheInputLayoutOnlyWhenItDiffers() {
+        String same = "conv2d(in:x : f32[1,5,5,3], w:k : f32[2,3,3,3]) -> out:y : f32[1,3,3,2] {stride=[1,1],"
+                + " padding=[0,0,0,0], dilation=[1,1], groups=1, layout=nhwc}";
+        String fused = "conv2d(in:x : f32[1,3,5,5], w:k : f32[2,3,3,3]) -> out:y : f32[1,3,3,2] {stride=[1,1],"
+                + " padding=[0,0,0,0], dilation=[1,1], groups=1, layout=nhwc, input_layout=nchw}";
+        Conv2d a = (Conv2d) KernelParser.parseKernel(same), b = (Conv2d) KernelParser.parseKernel(fused);
+        assertEquals(Layout.NHWC, a.inputLayout());
+        assertEquals(Layout.NCHW, b.inputLayout());
+        assertEquals(same, KernelPrinter.print(a));
+        assertEquals(fused, KernelPrinter.print(b));
+        assertEquals(a, KernelParser.parseKernel(same.replace("layout=nhwc}", "layout=nhwc, input_layout=nhwc}")),
+                "an input_layout equal to layout may be given");
+        assertEquals(b, KernelParser.parseKernel(fused.replace("groups=1, layout=nhwc, input_layout=nchw",
+                "input_layout=nchw, groups=1, layout=nhwc")), "in any order");
+        assertError(HEAD + "  conv2d(in:x : f32[4], w:x : f32[4]) -> out:y : f32[4] {stride=[1,1], padding=[0,0,0,0],"
+                + " dilation=[1,1], groups=1, layout=nhwc, input_layout=nhcw}\n}", 4, 143,
+                "expected a layout (nchw or nhwc) for 'input_layout' but found 'nhcw'");
     }
 
     @Test void roundTripsDerivedWeightsAndPrepareKernels() {

@@ -70,7 +70,7 @@ class KernelPrinterTest {
         assertEquals("conv2d(in:x : f32[1,1,4,4], w:k : f32[1,1,3,3]) -> arena:y@B*6 : f32[3,2] "
                         + "{stride=[2,1], padding=[1,0,0,1], dilation=[1,2], groups=1, layout=nchw}",
                 KernelPrinter.print(new Conv2d(y, in("x", f32(1, 1, 4, 4)), w("k", f32(1, 1, 3, 3)), null,
-                        ints(2, 1), ints(1, 0, 0, 1), ints(1, 2), 1, Layout.NCHW, Epilogue.NONE)));
+                        ints(2, 1), ints(1, 0, 0, 1), ints(1, 2), 1, Layout.NCHW, Layout.NCHW, Epilogue.NONE)));
         assertEquals("avg_pool2d(arena:x@0 : f32[2,3]) -> arena:y@B*6 : f32[3,2] "
                         + "{kernel=[3,3], stride=[1,1], padding=[1,1,1,1], countIncludePad=true, layout=nhwc}",
                 KernelPrinter.print(new Pool2d(y, x, PoolKind.AVG, ints(3, 3), ints(1, 1), ints(1, 1, 1, 1), true, Layout.NHWC)));
@@ -112,7 +112,7 @@ class KernelPrinterTest {
         assertEquals("conv2d(in:x : f32[B,4,4,1], w:k : f32[2,1,3,3]) -> arena:y@0 : f32[B,2,2,2] "
                         + "{stride=[1,1], padding=[0,0,0,0], dilation=[1,1], groups=1, layout=nhwc} epilogue() = tanh(%0)",
                 KernelPrinter.print(new Conv2d(arena("y", Dim.of(0), f32(B, 2, 2, 2)), in("x", f32(B, 4, 4, 1)), w("k", f32(2, 1, 3, 3)),
-                        null, ints(1, 1), ints(0, 0, 0, 0), ints(1, 1), 1, Layout.NHWC, new Epilogue(List.of(), un(UnaryFn.TANH, x(0))))));
+                        null, ints(1, 1), ints(0, 0, 0, 0), ints(1, 1), 1, Layout.NHWC, Layout.NHWC, new Epilogue(List.of(), un(UnaryFn.TANH, x(0))))));
     }
 
     @Test void printsDerivedWeightsAndPrepareKernels() {
@@ -171,7 +171,7 @@ class KernelPrinterTest {
                 KernelPrinter.print(new MatMul(null, null, null, null, false, false, null)));
         assertEquals("conv2d(?, ?) -> arena:t@? : ? {stride=?, padding=[1,?], dilation=[], groups=0, layout=?} epilogue() = ?",
                 KernelPrinter.print(new Conv2d(new Buf(Space.ARENA, "t", null, null), null, null, null,
-                        null, Arrays.asList(1, null), List.of(), 0, null, new Epilogue(List.of(), null))));
+                        null, Arrays.asList(1, null), List.of(), 0, null, null, new Epilogue(List.of(), null))));
         assertEquals("elementwise() -> ? = add(?, %-1)",
                 KernelPrinter.print(new Elementwise(null, List.of(), bin(BinaryFn.ADD, null, x(-1)))));
         assertEquals("<null kernel>", KernelPrinter.print((Kernel) null));

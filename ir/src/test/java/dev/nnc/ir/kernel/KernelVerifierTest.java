@@ -344,9 +344,9 @@ class KernelVerifierTest {
         assertInvalid(new MatMul(t, a, bt, null, false, true, null), "the epilogue is missing");
         assertInvalid(new MatMul(t, a, bt, null, false, true, new Epilogue(List.of(), null)), "the epilogue is missing");
         Buf x = in("x", f32(B, 4, 8, 8)), k = w("k", f32(6, 4, 3, 3));
-        assertValid(new Conv2d(out("y", f32(B, 6, 6, 6)), x, k, null, ints(1, 1), ints(0, 0, 0, 0), ints(1, 1), 1, Layout.NCHW,
+        assertValid(new Conv2d(out("y", f32(B, 6, 6, 6)), x, k, null, ints(1, 1), ints(0, 0, 0, 0), ints(1, 1), 1, Layout.NCHW, Layout.NCHW,
                 new Epilogue(List.of(w("scale", f32(6, 1, 1))), bin(BinaryFn.MUL, x(0), x(1)))));
-        assertInvalid(new Conv2d(out("y", f32(B, 6, 6, 6)), x, k, null, ints(1, 1), ints(0, 0, 0, 0), ints(1, 1), 1, Layout.NCHW,
+        assertInvalid(new Conv2d(out("y", f32(B, 6, 6, 6)), x, k, null, ints(1, 1), ints(0, 0, 0, 0), ints(1, 1), 1, Layout.NCHW, Layout.NCHW,
                 new Epilogue(List.of(w("scale", f32(5, 1, 1))), bin(BinaryFn.MUL, x(0), x(1)))),
                 "epilogue input 1 f32[5,1,1] does not broadcast to the output's shape [B,6,6,6]");
     }
@@ -370,28 +370,47 @@ class KernelVerifierTest {
     @Test void channelsLastConvolutionAndPooling() {
         Buf x = in("x", f32(B, 8, 8, 4)), k = w("k", f32(6, 2, 3, 3));
         List<Integer> one = ints(1, 1), none = ints(0, 0, 0, 0);
-        assertValid(new Conv2d(out("y", f32(B, 6, 6, 6)), x, k, w("bias", f32(6)), one, none, one, 2, Layout.NHWC, Epilogue.RELU));
-        assertValid(new Conv2d(out("y", f32(B, 3, 4, 6)), x, k, null, ints(2, 2), ints(0, 1, 0, 0), one, 2, Layout.NHWC,
+        assertValid(new Conv2d(out("y", f32(B, 6, 6, 6)), x, k, w("bias", f32(6)), one, none, one, 2, Layout.NHWC, Layout.NHWC, Epilogue.RELU));
+        assertValid(new Conv2d(out("y", f32(B, 3, 4, 6)), x, k, null, ints(2, 2), ints(0, 1, 0, 0), one, 2, Layout.NHWC, Layout.NHWC,
                 new Epilogue(List.of(w("scale", f32(6))), bin(BinaryFn.MUL, x(0), x(1)))));
         // An NCHW-shaped output of an NHWC convolution: its channels and height disagree.
         List<String> p = problems(single(new Conv2d(out("y", f32(B, 6, 3, 3)), x, k, null, ints(2, 2), none, one, 2,
-                Layout.NHWC, Epilogue.NONE)));
+                Layout.NHWC, Layout.NHWC, Epilogue.NONE)));
         assertEquals(2, p.size(), p.toString());
         assertTrue(p.get(0).endsWith("the output has 3 channels but the weight makes 6"), p.toString());
         assertTrue(p.get(1).endsWith("the output height 6 is not floor((8+0+0-1*(3-1)-1)/2)+1 = 3"), p.toString());
         // An NCHW input read as NHWC: its last dim is taken for the channels.
         p = problems(single(new Conv2d(out("y", f32(B, 6, 6, 6)), in("x", f32(B, 4, 8, 8)), w("k", f32(6, 4, 3, 3)), null, one, none, one, 1,
-                Layout.NHWC, Epilogue.NONE)));
+                Layout.NHWC, Layout.NHWC, Epilogue.NONE)));
         assertTrue(p.stream().anyMatch(s -> s.endsWith("x has 8 channels but the weight takes 4 per group in 1 groups")), p.toString());
-        assertInvalid(new Conv2d(out("y", f32(B, 6, 6, 5)), x, k, null, one, none, one, 2, Layout.NHWC, Epilogue.NONE),
+        assertInvalid(new Conv2d(out("y", f32(B, 6, 6, 5)), x, k, null, one, none, one, 2, Layout.NHWC, Layout.NHWC, Epilogue.NONE),
                 "the output has 5 channels but the weight makes 6");
-        assertInvalid(new Conv2d(out("y", f32(B, 6, 5, 6)), x, k, null, one, none, one, 2, Layout.NHWC, Epilogue.NONE),
+        assertInvalid(new Conv2d(out("y", f32(B, 6, 5, 6)), x, k, null, one, none, one, 2, Layout.NHWC, Layout.NHWC, Epilogue.NONE),
                 "the output width 5 is not floor((8+0+0-1*(3-1)-1)/1)+1 = 6");
-        assertInvalid(new Conv2d(out("y", f32(B, 6, 6)), x, k, null, one, none, one, 2, Layout.NHWC, Epilogue.NONE),
+        assertInvalid(new Conv2d(out("y", f32(B, 6, 6)), x, k, null, one, none, one, 2, Layout.NHWC, Layout.NHWC, Epilogue.NONE),
                 "need rank 4 (NHWC, OIHW), but have ranks 4, 4, 3");
-        assertInvalid(new Conv2d(arena("y", Dim.of(0), f32(B, 6, 6, 6)), x, k, null, one, none, one, 2, null, Epilogue.NONE),
+        assertInvalid(new Conv2d(arena("y", Dim.of(0), f32(B, 6, 6, 6)), x, k, null, one, none, one, 2, null, null, Epilogue.NONE),
                 "attribute layout is missing");
         assertValid(new Pool2d(out("y", f32(B, 4, 4, 4)), x, PoolKind.MAX, ints(2, 2), ints(2, 2), none, false, Layout.NHWC));
+        // An NHWC convolution reading an NCHW x: x's dims are [N,C,H,W], the output's [N,OH,OW,O].
+        Buf xNchw = in("x", f32(B, 4, 8, 7)), k1 = w("k", f32(6, 4, 3, 3));
+        assertValid(new Conv2d(out("y", f32(B, 6, 5, 6)), xNchw, k1, w("bias", f32(6)), one, none, one, 1, Layout.NHWC,
+                Layout.NCHW, Epilogue.RELU));
+        assertValid(new Conv2d(out("y", f32(B, 4, 3, 6)), xNchw, k1, null, ints(2, 2), ints(1, 1, 0, 0), one, 1, Layout.NHWC,
+                Layout.NCHW, Epilogue.NONE));
+        // An NHWC x read as NCHW: its second dim is taken for the channels.
+        p = problems(single(new Conv2d(out("y", f32(B, 6, 5, 6)), in("x", f32(B, 8, 7, 4)), k1, null, one, none, one, 1,
+                Layout.NHWC, Layout.NCHW, Epilogue.NONE)));
+        assertTrue(p.stream().anyMatch(s -> s.endsWith("x has 8 channels but the weight takes 4 per group in 1 groups")), p.toString());
+        assertInvalid(new Conv2d(out("y", f32(B, 6, 5, 5)), xNchw, k1, null, one, none, one, 1, Layout.NHWC,
+                Layout.NCHW, Epilogue.NONE), "the output has 5 channels but the weight makes 6");
+        assertInvalid(new Conv2d(out("y", f32(B, 6, 5)), xNchw, k1, null, one, none, one, 1, Layout.NHWC,
+                Layout.NCHW, Epilogue.NONE), "need rank 4 (NCHW input, NHWC output, OIHW), but have ranks 4, 4, 3");
+        // The reverse (NHWC x, NCHW output) has no kernel.
+        assertInvalid(new Conv2d(out("y", f32(B, 6, 6, 6)), x, w("k", f32(6, 4, 3, 3)), null, one, none, one, 1, Layout.NCHW,
+                Layout.NHWC, Epilogue.NONE), "input_layout nhwc with layout nchw is not supported");
+        assertInvalid(new Conv2d(arena("y", Dim.of(0), f32(B, 6, 6, 6)), x, k, null, one, none, one, 2, Layout.NHWC, null,
+                Epilogue.NONE), "attribute input_layout is missing");
         assertInvalid(new Pool2d(out("y", f32(B, 4, 4, 5)), x, PoolKind.MAX, ints(2, 2), ints(2, 2), none, false, Layout.NHWC),
                 "the output's batch and channels [B,5] differ from x's [B,4]");
         assertInvalid(new Pool2d(out("y", f32(B, 4, 3, 4)), x, PoolKind.AVG, ints(2, 2), ints(2, 2), none, true, Layout.NHWC),
@@ -497,39 +516,39 @@ class KernelVerifierTest {
 
     @Test void conv2d() {
         Buf x = in("x", f32(B, 4, 8, 8)), k = w("k", f32(6, 2, 3, 3));
-        assertValid(new Conv2d(out("y", f32(B, 6, 4, 4)), x, k, w("b", f32(6)), ints(2, 2), ints(1, 1, 0, 0), ints(1, 1), 2, Layout.NCHW, Epilogue.NONE));
-        assertValid(new Conv2d(out("y", f32(B, 6, 4, 3)), x, k, null, ints(1, 2), ints(0, 0, 0, 0), ints(2, 1), 2, Layout.NCHW, Epilogue.RELU));
-        assertInvalid(new Conv2d(out("y", f32(B, 6, 4, 5)), x, k, null, ints(2, 2), ints(1, 1, 0, 0), ints(1, 1), 2, Layout.NCHW, Epilogue.NONE),
+        assertValid(new Conv2d(out("y", f32(B, 6, 4, 4)), x, k, w("b", f32(6)), ints(2, 2), ints(1, 1, 0, 0), ints(1, 1), 2, Layout.NCHW, Layout.NCHW, Epilogue.NONE));
+        assertValid(new Conv2d(out("y", f32(B, 6, 4, 3)), x, k, null, ints(1, 2), ints(0, 0, 0, 0), ints(2, 1), 2, Layout.NCHW, Layout.NCHW, Epilogue.RELU));
+        assertInvalid(new Conv2d(out("y", f32(B, 6, 4, 5)), x, k, null, ints(2, 2), ints(1, 1, 0, 0), ints(1, 1), 2, Layout.NCHW, Layout.NCHW, Epilogue.NONE),
                 "the output width 5 is not floor((8+1+0-1*(3-1)-1)/2)+1 = 4");
-        assertInvalid(new Conv2d(out("y", f32(B, 6, 6, 6)), x, k, null, ints(1, 1), ints(0, 0, 0, 0), ints(1, 1), 1, Layout.NCHW, Epilogue.NONE),
+        assertInvalid(new Conv2d(out("y", f32(B, 6, 6, 6)), x, k, null, ints(1, 1), ints(0, 0, 0, 0), ints(1, 1), 1, Layout.NCHW, Layout.NCHW, Epilogue.NONE),
                 "x has 4 channels but the weight takes 2 per group in 1 groups");
-        assertInvalid(new Conv2d(out("y", f32(B, 6, 6, 6)), x, w("k", f32(6, 1, 3, 3)), null, ints(1, 1), ints(0, 0, 0, 0), ints(1, 1), 4, Layout.NCHW, Epilogue.NONE),
+        assertInvalid(new Conv2d(out("y", f32(B, 6, 6, 6)), x, w("k", f32(6, 1, 3, 3)), null, ints(1, 1), ints(0, 0, 0, 0), ints(1, 1), 4, Layout.NCHW, Layout.NCHW, Epilogue.NONE),
                 "the weight's 6 filters do not split into 4 groups");
-        assertInvalid(new Conv2d(out("y", f32(B, 5, 6, 6)), x, k, null, ints(1, 1), ints(0, 0, 0, 0), ints(1, 1), 2, Layout.NCHW, Epilogue.NONE),
+        assertInvalid(new Conv2d(out("y", f32(B, 5, 6, 6)), x, k, null, ints(1, 1), ints(0, 0, 0, 0), ints(1, 1), 2, Layout.NCHW, Layout.NCHW, Epilogue.NONE),
                 "the output has 5 channels but the weight makes 6");
-        assertInvalid(new Conv2d(out("y", f32(B, 6, 6, 6)), x, k, w("b", f32(4)), ints(1, 1), ints(0, 0, 0, 0), ints(1, 1), 2, Layout.NCHW, Epilogue.NONE),
+        assertInvalid(new Conv2d(out("y", f32(B, 6, 6, 6)), x, k, w("b", f32(4)), ints(1, 1), ints(0, 0, 0, 0), ints(1, 1), 2, Layout.NCHW, Layout.NCHW, Epilogue.NONE),
                 "the bias f32[4] is not [6]");
-        assertInvalid(new Conv2d(out("y", f32(B, 6, 6, 6)), x, k, null, ints(1), ints(0, 0, 0, 0), ints(1, 1), 2, Layout.NCHW, Epilogue.NONE),
+        assertInvalid(new Conv2d(out("y", f32(B, 6, 6, 6)), x, k, null, ints(1), ints(0, 0, 0, 0), ints(1, 1), 2, Layout.NCHW, Layout.NCHW, Epilogue.NONE),
                 "stride [1] is not two sizes of 1 or more");
-        assertInvalid(new Conv2d(out("y", f32(B, 6, 6, 6)), x, k, null, ints(1, 1), ints(0, -1, 0, 0), ints(1, 1), 2, Layout.NCHW, Epilogue.NONE),
+        assertInvalid(new Conv2d(out("y", f32(B, 6, 6, 6)), x, k, null, ints(1, 1), ints(0, -1, 0, 0), ints(1, 1), 2, Layout.NCHW, Layout.NCHW, Epilogue.NONE),
                 "padding [0,-1,0,0] is not four sizes");
-        assertInvalid(new Conv2d(out("y", f32(B, 6, 6, 6)), x, k, null, ints(1, 1), ints(0, 0, 0, 0), ints(0, 1), 2, Layout.NCHW, Epilogue.NONE),
+        assertInvalid(new Conv2d(out("y", f32(B, 6, 6, 6)), x, k, null, ints(1, 1), ints(0, 0, 0, 0), ints(0, 1), 2, Layout.NCHW, Layout.NCHW, Epilogue.NONE),
                 "dilation [0,1] is not two sizes");
         assertInvalid(new Conv2d(out("y", type(DType.I32, B, 6, 6, 6)), in("x", type(DType.I32, B, 4, 8, 8)), w("k", type(DType.I32, 6, 2, 3, 3)),
-                null, ints(1, 1), ints(0, 0, 0, 0), ints(1, 1), 2, Layout.NCHW, Epilogue.NONE), "the output i32[B,6,6,6] is not a float type");
-        assertInvalid(new Conv2d(out("y", f32(B, 6, 6, 6)), x, k, null, ints(1, 1), ints(0, 0, 0, 0), ints(1, 1), 0, Layout.NCHW, Epilogue.NONE),
+                null, ints(1, 1), ints(0, 0, 0, 0), ints(1, 1), 2, Layout.NCHW, Layout.NCHW, Epilogue.NONE), "the output i32[B,6,6,6] is not a float type");
+        assertInvalid(new Conv2d(out("y", f32(B, 6, 6, 6)), x, k, null, ints(1, 1), ints(0, 0, 0, 0), ints(1, 1), 0, Layout.NCHW, Layout.NCHW, Epilogue.NONE),
                 "groups 0 is less than 1");
-        assertInvalid(new Conv2d(out("y", f32(B, 6, 6)), x, k, null, ints(1, 1), ints(0, 0, 0, 0), ints(1, 1), 2, Layout.NCHW, Epilogue.NONE),
+        assertInvalid(new Conv2d(out("y", f32(B, 6, 6)), x, k, null, ints(1, 1), ints(0, 0, 0, 0), ints(1, 1), 2, Layout.NCHW, Layout.NCHW, Epilogue.NONE),
                 "need rank 4 (NCHW, OIHW), but have ranks 4, 4, 3");
         // A kernel larger than the padded input.
-        assertInvalid(new Conv2d(out("y", f32(B, 6, 1, 6)), in("x", f32(B, 4, 2, 8)), k, null, ints(1, 1), ints(0, 0, 0, 0), ints(1, 1), 2, Layout.NCHW, Epilogue.NONE),
+        assertInvalid(new Conv2d(out("y", f32(B, 6, 1, 6)), in("x", f32(B, 4, 2, 8)), k, null, ints(1, 1), ints(0, 0, 0, 0), ints(1, 1), 2, Layout.NCHW, Layout.NCHW, Epilogue.NONE),
                 "the output height 1 is not floor((2+0+0-1*(3-1)-1)/1)+1 = 0");
         // Symbolic spatial sizes are checked by evaluation.
         Buf xs = in("x", f32(B, 4, H, W));
-        assertValid(new Conv2d(out("y", f32(B, 6, H.minus(Dim.of(2)), W)), xs, k, null, ints(1, 1), ints(0, 1, 0, 1), ints(1, 1), 2, Layout.NCHW, Epilogue.NONE));
-        assertInvalid(new Conv2d(out("y", f32(B, 6, H.minus(Dim.of(1)), W)), xs, k, null, ints(1, 1), ints(0, 1, 0, 1), ints(1, 1), 2, Layout.NCHW, Epilogue.NONE),
+        assertValid(new Conv2d(out("y", f32(B, 6, H.minus(Dim.of(2)), W)), xs, k, null, ints(1, 1), ints(0, 1, 0, 1), ints(1, 1), 2, Layout.NCHW, Layout.NCHW, Epilogue.NONE));
+        assertInvalid(new Conv2d(out("y", f32(B, 6, H.minus(Dim.of(1)), W)), xs, k, null, ints(1, 1), ints(0, 1, 0, 1), ints(1, 1), 2, Layout.NCHW, Layout.NCHW, Epilogue.NONE),
                 "the output height H-1 is not floor((H+0+0-1*(3-1)-1)/1)+1");
-        assertInvalid(new Conv2d(out("y", f32(S, 6, H.minus(Dim.of(2)), W)), xs, k, null, ints(1, 1), ints(0, 1, 0, 1), ints(1, 1), 2, Layout.NCHW, Epilogue.NONE),
+        assertInvalid(new Conv2d(out("y", f32(S, 6, H.minus(Dim.of(2)), W)), xs, k, null, ints(1, 1), ints(0, 1, 0, 1), ints(1, 1), 2, Layout.NCHW, Layout.NCHW, Epilogue.NONE),
                 "the output batch S differs from x's B");
     }
 

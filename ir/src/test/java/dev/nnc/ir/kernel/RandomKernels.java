@@ -163,9 +163,11 @@ final class RandomKernels {
 
     private Kernel conv2d() {
         Kernel.Layout layout = r.nextBoolean() ? Kernel.Layout.NCHW : Kernel.Layout.NHWC;
+        // An NHWC convolution may also read an NCHW x.
+        Kernel.Layout inputLayout = layout == Kernel.Layout.NHWC && r.nextInt(3) == 0 ? Kernel.Layout.NCHW : layout;
         Buf x = pick(b -> b.type().rank() == 4 && b.type().shape().dims().subList(1, 4).stream().allMatch(Dim::isKnown), false);
         if (x == null) return null;
-        int ch = layout == Kernel.Layout.NCHW ? 1 : 3, hi = layout == Kernel.Layout.NCHW ? 2 : 1, wi = hi + 1;
+        int ch = inputLayout == Kernel.Layout.NCHW ? 1 : 3, hi = inputLayout == Kernel.Layout.NCHW ? 2 : 1, wi = hi + 1;
         long c = known(x, ch);
         int groups = divisors(c).get(r.nextInt(divisors(c).size()));
         int o = groups * (1 + r.nextInt(3)), kh = 1 + r.nextInt(3), kw = 1 + r.nextInt(3);
@@ -178,7 +180,7 @@ final class RandomKernels {
         Buf bias = r.nextBoolean() ? Buf.weight(name("conv.bias"), TestKernels.f32(o)) : null;
         Dim n = x.type().shape().dim(0);
         Buf out = g.arena(layout == Kernel.Layout.NCHW ? TestKernels.f32(n, o, oh, ow) : TestKernels.f32(n, oh, ow, o));
-        return new Conv2d(out, x, w, bias, stride, padding, dilation, groups, layout, epilogue(out));
+        return new Conv2d(out, x, w, bias, stride, padding, dilation, groups, layout, inputLayout, epilogue(out));
     }
 
     private Kernel pool(PoolKind kind) {

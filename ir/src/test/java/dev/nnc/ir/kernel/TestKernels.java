@@ -115,7 +115,7 @@ final class TestKernels {
         Buf t2 = arena("t2", Dim.of(0), f32(B, 10));
         return declaring("Tiny", B.times(Dim.of(180)),
                 new Conv2d(t0, image, w("conv.weight", f32(4, 1, 3, 3)), w("conv.bias", f32(4)),
-                        ints(1, 1), ints(0, 0, 0, 0), ints(1, 1), 1, Layout.NCHW, Epilogue.RELU),
+                        ints(1, 1), ints(0, 0, 0, 0), ints(1, 1), 1, Layout.NCHW, Layout.NCHW, Epilogue.RELU),
                 new Pool2d(t1, t0, PoolKind.MAX, ints(2, 2), ints(2, 2), ints(0, 0, 0, 0), false, Layout.NCHW),
                 new MatMul(t2, t1.view(f32(B, 36)), w("fc.weight", f32(10, 36)), w("fc.bias", f32(10)), false, true, Epilogue.NONE),
                 new Elementwise(out("logits", f32(B, 10)), List.of(t2, w("scale", f32(10))),
@@ -132,9 +132,9 @@ final class TestKernels {
         Buf x = in("x", f32(B, 4, 8, 8));
         Buf ids = in("token ids", type(DType.I64, B, S));
         Buf conv = g.add(new Conv2d(g.arena(f32(B, 8, 4, 5)), x, w("conv.weight", f32(8, 2, 3, 3)), w("conv.bias", f32(8)),
-                ints(2, 1), ints(1, 1, 0, 0), ints(1, 2), 2, Layout.NCHW, Epilogue.RELU));
+                ints(2, 1), ints(1, 1, 0, 0), ints(1, 2), 2, Layout.NCHW, Layout.NCHW, Epilogue.RELU));
         Buf conv2 = g.add(new Conv2d(g.arena(f32(B, 8, 4, 5)), conv, w("encoder.layer.0.pw", f32(8, 8, 1, 1)), null,
-                ints(1, 1), ints(0, 0, 0, 0), ints(1, 1), 1, Layout.NCHW, Epilogue.NONE));
+                ints(1, 1), ints(0, 0, 0, 0), ints(1, 1), 1, Layout.NCHW, Layout.NCHW, Epilogue.NONE));
         Expr e = x(0);
         for (UnaryFn fn : UnaryFn.values()) e = un(fn, e);
         double[] consts = {1.5, Double.NEGATIVE_INFINITY, Double.NaN, -0.0, 1e-300, Double.POSITIVE_INFINITY, -2.5e10};
@@ -169,9 +169,12 @@ final class TestKernels {
         // Channels last: conv and pooling in NHWC, the conv with a per-channel epilogue vector.
         Buf nhwc = g.add(new Transpose(g.arena(f32(B, 8, 8, 4)), x, ints(0, 2, 3, 1)));
         Buf nconv = g.add(new Conv2d(g.arena(f32(B, 6, 6, 8)), nhwc, w("nhwc.weight", f32(8, 4, 3, 3)), w("nhwc.bias", f32(8)),
-                ints(1, 1), ints(0, 0, 0, 0), ints(1, 1), 1, Layout.NHWC,
+                ints(1, 1), ints(0, 0, 0, 0), ints(1, 1), 1, Layout.NHWC, Layout.NHWC,
                 new Epilogue(List.of(w("nhwc.scale", f32(8))), bin(BinaryFn.MUL, un(UnaryFn.RELU, x(0)), x(1)))));
         g.add(new Pool2d(g.arena(f32(B, 3, 3, 8)), nconv, PoolKind.AVG, ints(2, 2), ints(2, 2), ints(0, 0, 0, 0), false, Layout.NHWC));
+        // An NHWC convolution reading the NCHW x itself: the conversion is done by its patch gather.
+        g.add(new Conv2d(g.arena(f32(B, 4, 4, 8)), x, w("nhwc.weight", f32(8, 4, 3, 3)), null,
+                ints(2, 2), ints(1, 1, 0, 0), ints(1, 1), 1, Layout.NHWC, Layout.NCHW, Epilogue.RELU));
         Buf pos = g.add(new Iota(g.arena(type(DType.I32, B, S)), 1));
         g.add(new Elementwise(out("positions", f32(B, S)), List.of(pos), bin(BinaryFn.MUL, x(0), c(0.5))));
         g.add(new Elementwise(out("features", f32(B, 64)), List.of(ap.view(f32(B, 64))), x(0)));

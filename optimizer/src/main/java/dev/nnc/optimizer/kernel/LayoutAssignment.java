@@ -99,6 +99,12 @@ public final class LayoutAssignment implements KernelPass {
         double transpose(long n, long c, long h, long w, boolean toNhwc);
 
         /**
+         * An NHWC convolution that reads an NCHW x itself, its patch gather converting the
+         * layout; by default exactly as dear as reading NHWC, so that the conversion is free.
+         */
+        default double convNchwInput(ConvShape s) { return conv(s, Layout.NHWC); }
+
+        /**
          * Fitted to {@code LayoutCalibration} on the reference machine (one thread, AVX-512); see
          * the "Layout" section of benchmarks/README.md for the table and the fit.
          */
@@ -206,6 +212,11 @@ public final class LayoutAssignment implements KernelPass {
         final List<Integer> tieReaders = new ArrayList<>();
         boolean nchwRead;
         int nhwcNode = -1, noNchwNode = -1;
+        /**
+         * Its NHWC readers are all convolutions reading it as x, which may read it as NCHW
+         * themselves instead of through an NHWC copy; set by the cut when that is cheaper.
+         */
+        boolean fusable, fused;
         // after the cut
         boolean nhwc;
         Buf nhwcCopy, nchwCopy;
@@ -296,6 +307,16 @@ public final class LayoutAssignment implements KernelPass {
                 values.add(out);
                 current.put(Storage.of(k.out()), out);
             }
+            for (Value v : values) v.fusable = !v.fullReaders.isEmpty() && v.fullReaders.stream().allMatch(r -> readsOnlyAsX(r, v));
+        }
+
+        /** Whether kernel r is a convolution whose only FULL read of v is its x. */
+        private boolean readsOnlyAsX(int r, Value v) {
+            if (!(kernels.get(r) instanceof Conv2d)) return false;
+            for (int j = 1; j < reads.get(r).size(); j++) {
+                if (reads.get(r).get(j) == v && uses.get(r).get(j) == Use.FULL) return false;
+            }
+            return reads.get(r).getFirst() == v;
         }
 
         /** Whether the kernel's FULL reads of one value all view it with one shape (its NHWC form is one view). */
@@ -390,6 +411,12 @@ public final class LayoutAssignment implements KernelPass {
                 }
                 if (!v.fullReaders.isEmpty()) {
                     double t = convert(v, true);
+                    if (v.fusable) {
+                        double fused = 0;
+                        for (int r : v.fullReaders) fused += gatherPenalty((Conv2d) kernels.get(r));
+                        v.fused = fused < t; // a view (t = 0) stays a view
+                        t = Math.min(t, fused);
+                    }
                     v.nhwcNode = cut.node();
                     cut.unary(v.nhwcNode, 0, t);
                     if (w >= 0) {
@@ -420,12 +447,7 @@ public final class LayoutAssignment implements KernelPass {
 
         private double cost(Kernel k, Layout layout) {
             return switch (k) {
-                case Conv2d c -> {
-                    long[] x = eval(dims(c.x())), out = eval(dims(c.out())), w = eval(dims(c.weight()));
-                    boolean padded = c.padding().stream().anyMatch(p -> p != 0);
-                    yield model.conv(new ConvShape(x[0], x[1], x[2], x[3], out[1], out[2], out[3], (int) w[2], (int) w[3],
-                            c.stride().get(0), c.stride().get(1), padded), layout);
-                }
+                case Conv2d c -> model.conv(convShape(c), layout);
                 case Pool2d p -> {
                     long[] x = eval(dims(p.x())), out = eval(dims(p.out()));
                     yield model.pool(new PoolShape(x[0], x[1], x[2], x[3], out[2], out[3], p.kernel().get(0),
@@ -433,6 +455,19 @@ public final class LayoutAssignment implements KernelPass {
                 }
                 default -> 0;
             };
+        }
+
+        private ConvShape convShape(Conv2d c) {
+            long[] x = eval(dims(c.x())), out = eval(dims(c.out())), w = eval(dims(c.weight()));
+            boolean padded = c.padding().stream().anyMatch(p -> p != 0);
+            return new ConvShape(x[0], x[1], x[2], x[3], out[1], out[2], out[3], (int) w[2], (int) w[3],
+                    c.stride().get(0), c.stride().get(1), padded);
+        }
+
+        /** What an NHWC convolution pays for gathering an NCHW x itself rather than reading an NHWC copy. */
+        private double gatherPenalty(Conv2d c) {
+            ConvShape s = convShape(c);
+            return Math.max(0, model.convNchwInput(s) - model.conv(s, Layout.NHWC));
         }
 
         /** Cost of converting v to NHWC (or back): nothing when the two layouts are the same memory. */
@@ -464,6 +499,7 @@ public final class LayoutAssignment implements KernelPass {
                 List<Value> vs = reads.get(i);
                 List<Use> us = uses.get(i);
                 List<Buf> ins = new ArrayList<>(k.ins());
+                boolean nchwX = false;
                 for (int j = 0; j < ins.size(); j++) {
                     Value v = vs.get(j);
                     Buf b = ins.get(j);
@@ -471,6 +507,10 @@ public final class LayoutAssignment implements KernelPass {
                     if (nhwc[i] && (u == Use.FULL || u == Use.TIE)) {
                         if (v.nhwc) {
                             ins.set(j, b.view(permuted(b.type(), v.shape4)));
+                            continue;
+                        }
+                        if (v.fused) {
+                            nchwX = true; // a convolution's x, read as it is
                             continue;
                         }
                         if (v.nhwcCopy == null) {
@@ -499,13 +539,16 @@ public final class LayoutAssignment implements KernelPass {
                     }
                     ins.set(j, nhwc[i] && u == Use.FREE ? reView(nchw) : nchw);
                 }
-                out.add(rebuild(k, ins, nhwc[i]));
+                out.add(rebuild(k, ins, nhwc[i], nchwX));
             }
             return program.withKernels(out, arena);
         }
 
-        /** The kernel with new operands (in ins() order) and, when it goes NHWC, its NHWC form. */
-        private static Kernel rebuild(Kernel k, List<Buf> ins, boolean nhwc) {
+        /**
+         * The kernel with new operands (in ins() order) and, when it goes NHWC, its NHWC form;
+         * {@code nchwX}: an NHWC convolution's x stays NCHW.
+         */
+        private static Kernel rebuild(Kernel k, List<Buf> ins, boolean nhwc, boolean nchwX) {
             if (!nhwc) {
                 // Every operand of an NCHW kernel is rewritten by value alone, so a map by buf is exact.
                 Map<Buf, Buf> to = new HashMap<>();
@@ -519,7 +562,7 @@ public final class LayoutAssignment implements KernelPass {
                     Epilogue e = c.epilogue().ins().isEmpty() ? c.epilogue()
                             : new Epilogue(ins.subList(first, epilogue), c.epilogue().expr());
                     yield new Conv2d(nhwcView(c.out()), ins.get(0), ins.get(1), c.bias() == null ? null : ins.get(2),
-                            c.stride(), c.padding(), c.dilation(), c.groups(), Layout.NHWC, e);
+                            c.stride(), c.padding(), c.dilation(), c.groups(), Layout.NHWC, nchwX ? Layout.NCHW : Layout.NHWC, e);
                 }
                 case Pool2d p -> new Pool2d(nhwcView(p.out()), ins.get(0), p.kind(), p.kernel(), p.stride(), p.padding(),
                         p.countIncludePad(), Layout.NHWC);

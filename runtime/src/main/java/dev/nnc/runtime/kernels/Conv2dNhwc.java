@@ -12,6 +12,10 @@ package dev.nnc.runtime.kernels;
  * folds into the rows, so small late layers (3×3 outputs) still give long row counts. Runs on the
  * Vector API when {@link Gemm} does, otherwise on a direct scalar loop nest; both split rows over
  * {@link Parallel} and allocate nothing in steady state.
+ *
+ * <p>x may also be NCHW, {@code [N, C, H, W]} ({@code nchwInput}): the patch gather then reads
+ * each channel H·W floats apart instead of next to each other, which converts the layout on the
+ * way, so the model needs no transpose before its first NHWC convolution.
  */
 public final class Conv2dNhwc {
     private Conv2dNhwc() {}
@@ -35,8 +39,23 @@ public final class Conv2dNhwc {
         return Gemm.packB(ohwi, 0, k, true, k, outChannels);
     }
 
-    /** Convolution with weights from {@link #packWeights}. */
+    /** Convolution of an NHWC x with weights from {@link #packWeights}. */
     public static void conv2d(float[] x, int xOff, int batch, int height, int width, int channels,
+                              PackedMatrix weight, int outChannels, int kernelH, int kernelW,
+                              float[] bias, int biasOff,
+                              int strideH, int strideW, int padTop, int padLeft, int padBottom, int padRight,
+                              int dilationH, int dilationW, int groups,
+                              float[] out, int outOff, int outH, int outW, boolean relu) {
+        conv2d(x, xOff, batch, height, width, channels, false, weight, outChannels, kernelH, kernelW, bias, biasOff,
+                strideH, strideW, padTop, padLeft, padBottom, padRight, dilationH, dilationW, groups,
+                out, outOff, outH, outW, relu);
+    }
+
+    /**
+     * Convolution with weights from {@link #packWeights}; x is NCHW when {@code nchwInput}, else
+     * NHWC (its sizes are given in the same order either way).
+     */
+    public static void conv2d(float[] x, int xOff, int batch, int height, int width, int channels, boolean nchwInput,
                               PackedMatrix weight, int outChannels, int kernelH, int kernelW,
                               float[] bias, int biasOff,
                               int strideH, int strideW, int padTop, int padLeft, int padBottom, int padRight,
@@ -50,12 +69,27 @@ public final class Conv2dNhwc {
             throw new IllegalArgumentException("packed weights " + weight + " do not match " + outChannels + " x "
                     + channels + " x " + kernelH + " x " + kernelW + " (need Conv2dNhwc.packWeights)");
         }
-        run(x, xOff, batch, height, width, channels, weight.data, outChannels, kernelH, kernelW, bias, biasOff,
+        run(x, xOff, batch, height, width, channels, nchwInput, weight.data, outChannels, kernelH, kernelW, bias, biasOff,
                 strideH, strideW, padTop, padLeft, dilationH, dilationW, out, outOff, outH, outW, relu);
     }
 
-    /** Convolution with OIHW weights as given, packed into the calling thread's scratch on every call. */
+    /** Convolution of an NHWC x with OIHW weights as given, packed into the calling thread's scratch on every call. */
     public static void conv2d(float[] x, int xOff, int batch, int height, int width, int channels,
+                              float[] weight, int wOff, int outChannels, int kernelH, int kernelW,
+                              float[] bias, int biasOff,
+                              int strideH, int strideW, int padTop, int padLeft, int padBottom, int padRight,
+                              int dilationH, int dilationW, int groups,
+                              float[] out, int outOff, int outH, int outW, boolean relu) {
+        conv2d(x, xOff, batch, height, width, channels, false, weight, wOff, outChannels, kernelH, kernelW, bias, biasOff,
+                strideH, strideW, padTop, padLeft, padBottom, padRight, dilationH, dilationW, groups,
+                out, outOff, outH, outW, relu);
+    }
+
+    /**
+     * Convolution with OIHW weights as given, packed on every call; x is NCHW when
+     * {@code nchwInput}, else NHWC.
+     */
+    public static void conv2d(float[] x, int xOff, int batch, int height, int width, int channels, boolean nchwInput,
                               float[] weight, int wOff, int outChannels, int kernelH, int kernelW,
                               float[] bias, int biasOff,
                               int strideH, int strideW, int padTop, int padLeft, int padBottom, int padRight,
@@ -68,23 +102,25 @@ public final class Conv2dNhwc {
         Gemm.checkMatrix("weight", weight, wOff, k, outChannels, k);
         float[] panels = GemmScratch.get().weights(PackedMatrix.bPanelsSize(k, outChannels));
         packPanels(weight, wOff, outChannels, channels, kernelH, kernelW, panels);
-        run(x, xOff, batch, height, width, channels, panels, outChannels, kernelH, kernelW, bias, biasOff,
+        run(x, xOff, batch, height, width, channels, nchwInput, panels, outChannels, kernelH, kernelW, bias, biasOff,
                 strideH, strideW, padTop, padLeft, dilationH, dilationW, out, outOff, outH, outW, relu);
     }
 
-    private static void run(float[] x, int xOff, int batch, int height, int width, int channels,
+    private static void run(float[] x, int xOff, int batch, int height, int width, int channels, boolean nchwInput,
                             float[] panels, int outChannels, int kernelH, int kernelW, float[] bias, int biasOff,
                             int strideH, int strideW, int padTop, int padLeft, int dilationH, int dilationW,
                             float[] out, int outOff, int outH, int outW, boolean relu) {
         if (batch == 0 || outChannels == 0 || outH == 0 || outW == 0) {
             return;
         }
+        // One channel lies the same in both layouts (and so does a 1x1 image).
+        boolean nchw = nchwInput && channels > 1 && height * width > 1;
         // With no input channels the output is the bias, which the scalar loop writes.
         if (Gemm.VECTOR && channels > 0) {
-            Conv2dNhwcVector.conv2d(x, xOff, batch, height, width, channels, panels, outChannels, kernelH, kernelW,
+            Conv2dNhwcVector.conv2d(x, xOff, batch, height, width, channels, nchw, panels, outChannels, kernelH, kernelW,
                     bias, biasOff, strideH, strideW, padTop, padLeft, dilationH, dilationW, out, outOff, outH, outW, relu);
         } else {
-            Conv2dNhwcScalar.conv2d(x, xOff, batch, height, width, channels, panels, outChannels, kernelH, kernelW,
+            Conv2dNhwcScalar.conv2d(x, xOff, batch, height, width, channels, nchw, panels, outChannels, kernelH, kernelW,
                     bias, biasOff, strideH, strideW, padTop, padLeft, dilationH, dilationW, out, outOff, outH, outW, relu);
         }
     }
@@ -137,7 +173,7 @@ public final class Conv2dNhwc {
                 || strideH < 1 || strideW < 1 || dilationH < 1 || dilationW < 1
                 || padTop < 0 || padLeft < 0 || padBottom < 0 || padRight < 0) {
             throw new IllegalArgumentException("bad convolution parameters: input " + batch + "x" + height + "x"
-                    + width + "x" + channels + " (NHWC), kernel " + kernelH + "x" + kernelW + ", stride " + strideH
+                    + width + "x" + channels + " (H x W x C), kernel " + kernelH + "x" + kernelW + ", stride " + strideH
                     + "x" + strideW + ", dilation " + dilationH + "x" + dilationW + ", padding " + padTop + ","
                     + padLeft + "," + padBottom + "," + padRight);
         }

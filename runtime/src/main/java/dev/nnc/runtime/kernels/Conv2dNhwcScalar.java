@@ -3,14 +3,15 @@ package dev.nnc.runtime.kernels;
 /**
  * Scalar twin of {@link Conv2dNhwcVector}, for JVMs without the Vector API: per output pixel,
  * the bias row, then one multiply-add of each in-bounds input value with its row of Wt (read
- * from the B panels) over all output channels. Pixels are split over {@link Parallel}.
+ * from the B panels) over all output channels. Pixels are split over {@link Parallel}. An NCHW
+ * x ({@code nchw}) is read with its channels H·W apart.
  */
 final class Conv2dNhwcScalar {
     private static final ThreadLocal<Job> JOBS = ThreadLocal.withInitial(Job::new);
 
     private Conv2dNhwcScalar() {}
 
-    static void conv2d(float[] x, int xOff, int batch, int height, int width, int channels,
+    static void conv2d(float[] x, int xOff, int batch, int height, int width, int channels, boolean nchw,
                        float[] panels, int outChannels, int kernelH, int kernelW, float[] bias, int biasOff,
                        int strideH, int strideW, int padTop, int padLeft, int dilationH, int dilationW,
                        float[] out, int outOff, int outH, int outW, boolean relu) {
@@ -20,6 +21,7 @@ final class Conv2dNhwcScalar {
         job.h = height;
         job.w = width;
         job.c = channels;
+        job.nchw = nchw;
         job.b = panels;
         job.o = outChannels;
         job.kh = kernelH;
@@ -56,12 +58,15 @@ final class Conv2dNhwcScalar {
     private static final class Job implements Parallel.RangeBody {
         float[] x, b, bias, out;
         int xOff, h, w, c, o, kh, kw, biasOff, sh, sw, pt, pl, dh, dw, outOff, oh, ow;
-        boolean relu;
+        boolean relu, nchw;
 
         @Override
         public void run(int from, int to) {
             int k = kh * kw * c;
             int pixels = oh * ow;
+            // Where channel 0 of pixel (n, iy, ix) lies: xOff + n * image + iy * rowStride + ix * pixelStride.
+            int pixelStride = nchw ? 1 : c;
+            int channelStride = nchw ? h * w : 1;
             for (int r = from; r < to; r++) {
                 int n = r / pixels;
                 int q = r - n * pixels;
@@ -81,10 +86,10 @@ final class Conv2dNhwcScalar {
                         if (ix < 0 || ix >= w) {
                             continue;
                         }
-                        int src = xOff + ((n * h + iy) * w + ix) * c;
+                        int src = xOff + n * h * w * c + (iy * w + ix) * pixelStride;
                         int p0 = (y * kw + z) * c;
                         for (int ch = 0; ch < c; ch++) {
-                            float v = x[src + ch];
+                            float v = x[src + ch * channelStride];
                             int p = p0 + ch;
                             for (int j = 0; j < o; j += PackedMatrix.NR) {
                                 int width = PackedMatrix.panelWidth(j, o);

@@ -20,6 +20,11 @@ import static dev.nnc.runtime.kernels.PackedMatrix.NR;
  * the im2col copy moves whole vectors. The row-major tile runs at about 228 GFLOP/s on one
  * thread here (K = 288, A in L2), against about 265 for the packed GEMM. A 1×1 stride-1
  * convolution reads x itself as A. Only loaded when {@link Gemm#VECTOR}.
+ *
+ * <p>An NCHW x ({@code nchw}) is gathered column by column instead: a patch column (tap, channel)
+ * lies at a fixed offset from the window's corner, so an inside patch row is a vector gather
+ * through the table of those offsets; rows at the border go tap by tap. This converts the layout
+ * while copying, in place of a transpose kernel before the convolution.
  */
 final class Conv2dNhwcVector {
     private static final VectorSpecies<Float> F = FloatVector.SPECIES_512;
@@ -30,11 +35,12 @@ final class Conv2dNhwcVector {
     private static final int A_BLOCK = 1 << 16;
     private static final int MB_MAX = 256;
 
+    static final boolean TMP_SCALAR = Boolean.getBoolean("tmpScalar");
     private static final ThreadLocal<Job> JOBS = ThreadLocal.withInitial(Job::new);
 
     private Conv2dNhwcVector() {}
 
-    static void conv2d(float[] x, int xOff, int batch, int height, int width, int channels,
+    static void conv2d(float[] x, int xOff, int batch, int height, int width, int channels, boolean nchw,
                        float[] panels, int outChannels, int kernelH, int kernelW, float[] bias, int biasOff,
                        int strideH, int strideW, int padTop, int padLeft, int dilationH, int dilationW,
                        float[] out, int outOff, int outH, int outW, boolean relu) {
@@ -44,6 +50,7 @@ final class Conv2dNhwcVector {
         job.h = height;
         job.w = width;
         job.c = channels;
+        job.nchw = nchw;
         job.b = panels;
         job.o = outChannels;
         job.kh = kernelH;
@@ -88,14 +95,25 @@ final class Conv2dNhwcVector {
         float[] x, b, bias, out;
         int xOff, h, w, c, o, kh, kw, biasOff, sh, sw, pt, pl, dh, dw, outOff, oh, ow;
         boolean relu;
+        /** x is NCHW: patches are gathered through {@link #offsets}. */
+        boolean nchw;
         private int m, k, kc, kBlocks, mb, nSplit, panelsPerTask, panels;
         /** 1x1, stride 1, no padding: row i of A is pixel i of x. */
         private boolean direct;
+        /**
+         * For an NCHW x: where patch column p lies relative to the window's top-left input of
+         * channel 0; then a vector's worth of zeros, so that a masked gather's index load stays in
+         * the array (it reads all 16 indices).
+         */
+        private int[] offsets = new int[0];
 
         void plan(int batch) {
             m = batch * oh * ow;
             k = kh * kw * c;
-            direct = kh == 1 && kw == 1 && sh == 1 && sw == 1 && pt == 0 && pl == 0 && oh == h && ow == w;
+            direct = !nchw && kh == 1 && kw == 1 && sh == 1 && sw == 1 && pt == 0 && pl == 0 && oh == h && ow == w;
+            if (nchw) {
+                columnOffsets();
+            }
             kBlocks = Math.max(1, (k + KC - 1) / KC);
             kc = (k + kBlocks - 1) / kBlocks;
             panels = PackedMatrix.panelCount(o);
@@ -188,6 +206,20 @@ final class Conv2dNhwcVector {
             }
         }
 
+        private void columnOffsets() {
+            if (offsets.length < k + F.length()) {
+                offsets = new int[k + F.length()];
+            }
+            for (int y = 0, p = 0; y < kh; y++) {
+                for (int z = 0; z < kw; z++) {
+                    for (int ch = 0; ch < c; ch++, p++) {
+                        offsets[p] = (ch * h + y * dh) * w + z * dw;
+                    }
+                }
+            }
+            java.util.Arrays.fill(offsets, k, k + F.length(), 0);
+        }
+
         /**
          * Rows [from, to) of the patch matrix, columns [pc, pc + kcs), into dst (row stride ld);
          * rows up to the next multiple of MR are zero. Column p is channel p % C of tap p / C.
@@ -207,7 +239,10 @@ final class Conv2dNhwcVector {
                 int d = dstOff + (r - from) * ld;
                 int iy0 = oy * sh - pt;
                 int ix0 = ox * sw - pl;
-                if (whole && iy0 >= 0 && iy0 + spanH < h && ix0 >= 0 && ix0 + spanW < w) {
+                boolean inside = iy0 >= 0 && iy0 + spanH < h && ix0 >= 0 && ix0 + spanW < w;
+                if (nchw && inside) {
+                    gather(xOff + (n * c * h + iy0) * w + ix0, pc, kcs, dst, d);
+                } else if (whole && inside && !nchw) {
                     int base = xOff + ((n * h + iy0) * w + ix0) * c;
                     if (dw == 1) {
                         for (int y = 0; y < kh; y++) {
@@ -237,9 +272,26 @@ final class Conv2dNhwcVector {
             }
         }
 
+        /** Columns [pc, pc + kcs) of the inside patch whose window starts at {@code base} in an NCHW x. */
+        private void gather(int base, int pc, int kcs, float[] dst, int d) {
+            if (TMP_SCALAR) {
+                for (int i = 0; i < kcs; i++) dst[d + i] = x[base + offsets[pc + i]];
+                return;
+            }
+            int i = 0;
+            for (; i + 16 <= kcs; i += 16) {
+                FloatVector.fromArray(F, x, base, offsets, pc + i).intoArray(dst, d + i);
+            }
+            if (i < kcs) {
+                VectorMask<Float> tail = F.indexInRange(i, kcs);
+                FloatVector.fromArray(F, x, base, offsets, pc + i, tail).intoArray(dst, d + i, tail);
+            }
+        }
+
         /** One patch row tap by tap, zeros where the tap falls in the padding; columns [pc, pc + kcs). */
         private void edgeRow(int n, int iy0, int ix0, int pc, int kcs, float[] dst, int d) {
             int image = xOff + n * h * w * c;
+            int plane = h * w;
             int tap0 = pc / c;
             int tap1 = (pc + kcs - 1) / c;
             d -= pc;
@@ -252,6 +304,10 @@ final class Conv2dNhwcVector {
                 int ix = ix0 + z * dw;
                 if (iy < 0 || iy >= h || ix < 0 || ix >= w) {
                     java.util.Arrays.fill(dst, d + p0, d + p1, 0f);
+                } else if (nchw) {
+                    for (int p = p0, src = image + (p0 - tap * c) * plane + iy * w + ix; p < p1; p++, src += plane) {
+                        dst[d + p] = x[src];
+                    }
                 } else {
                     copyRun(image + (iy * w + ix) * c + (p0 - tap * c), dst, d + p0, p1 - p0);
                 }

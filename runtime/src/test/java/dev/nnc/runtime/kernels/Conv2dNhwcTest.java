@@ -16,8 +16,9 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * The channels-last convolution against a naive loop nest in double over NHWC input and OIHW
  * weights: public entry points (packed and raw weights), the vector path and the scalar twin,
- * one and two threads. Sizes are odd on purpose: rows not a multiple of the 8-row tile, output
- * channels not a multiple of the 16/32-wide panels, K deeper than one k slice.
+ * one and two threads, x in NHWC and in NCHW (the gather that converts the layout). Sizes are
+ * odd on purpose: rows not a multiple of the 8-row tile, output channels not a multiple of the
+ * 16/32-wide panels, K deeper than one k slice.
  *
  * <p>Tolerance as {@code ConvTest}: {@code |y - ref| <= 1e-4 * (|ref| + 1) * max(1, sqrt(K) / 8)}.
  */
@@ -82,11 +83,40 @@ class Conv2dNhwcTest {
     void everyPathMatchesTheNaiveLoops(Case cs) {
         for (int threads : new int[] {1, 2}) {
             Parallel.setThreads(threads);
-            run(cs, "packed", 0);
-            run(cs, "raw weights", 1);
-            run(cs, "scalar", 2);
-            if (Gemm.VECTOR && cs.c() > 0) {
-                run(cs, "vector", 3);
+            for (boolean nchw : new boolean[] {false, true}) {
+                run(cs, "packed", 0, nchw);
+                run(cs, "raw weights", 1, nchw);
+                run(cs, "scalar", 2, nchw);
+                if (Gemm.VECTOR && cs.c() > 0) {
+                    run(cs, "vector", 3, nchw);
+                }
+            }
+        }
+    }
+
+    /** The first layers of the example CNNs and a few more with an NCHW x: 1, 3 and 5 channels, odd sizes. */
+    static Stream<Arguments> nchwCases() {
+        return Stream.of(
+                new Case("mnist conv1 (1 channel)", 3, 1, 28, 28, 32, 3, 3, 1, 1, 0, 0, 0, 0, 1, 1, true, true),
+                new Case("cifar conv1 (3 channels)", 3, 3, 32, 32, 32, 3, 3, 1, 1, 0, 0, 0, 0, 1, 1, true, true),
+                new Case("3 channels, odd, same padding", 2, 3, 19, 23, 17, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, true, true),
+                new Case("5 channels 5x5 stride 2 padded", 2, 5, 21, 17, 9, 5, 5, 2, 2, 2, 2, 2, 2, 1, 1, false, false),
+                new Case("5 channels 1x1", 2, 5, 7, 9, 40, 1, 1, 1, 1, 0, 0, 0, 0, 1, 1, true, false),
+                new Case("3 channels dilation 2, asymmetric padding", 1, 3, 13, 16, 6, 3, 3, 1, 2, 0, 2, 1, 0, 2, 2, true, true),
+                new Case("200 channels (two k slices)", 1, 200, 6, 5, 20, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, true, true)
+        ).map(Arguments::of);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("nchwCases")
+    void nchwInputMatchesTheNaiveLoops(Case cs) {
+        for (int threads : new int[] {1, 2}) {
+            Parallel.setThreads(threads);
+            run(cs, "packed", 0, true);
+            run(cs, "raw weights", 1, true);
+            run(cs, "scalar", 2, true);
+            if (Gemm.VECTOR) {
+                run(cs, "vector", 3, true);
             }
         }
     }
@@ -110,8 +140,9 @@ class Conv2dNhwcTest {
                 () -> Conv2dNhwc.conv2d(x, 1, 2, 5, 5, 4, packed, 4, 3, 3, null, 0, 1, 1, 0, 0, 0, 0, 1, 1, 1, out, 0, 3, 3, false));
     }
 
-    @Test
-    void steadyStateCallAllocatesNothingOnTheCaller() {
+    @ParameterizedTest(name = "nchw input {0}")
+    @org.junit.jupiter.params.provider.ValueSource(booleans = {false, true})
+    void steadyStateCallAllocatesNothingOnTheCaller(boolean nchw) {
         var threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         Parallel.setThreads(2);
         SplittableRandom random = new SplittableRandom(5);
@@ -119,7 +150,7 @@ class Conv2dNhwcTest {
         PackedMatrix w = Conv2dNhwc.packWeights(GemmTest.random(random, 64 * 32 * 9), 0, 64, 32, 3, 3, 1);
         float[] bias = GemmTest.random(random, 64);
         float[] out = new float[8 * 13 * 13 * 64];
-        Runnable call = () -> Conv2dNhwc.conv2d(x, 0, 8, 13, 13, 32, w, 64, 3, 3, bias, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+        Runnable call = () -> Conv2dNhwc.conv2d(x, 0, 8, 13, 13, 32, nchw, w, 64, 3, 3, bias, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1,
                 out, 0, 13, 13, true);
         for (int i = 0; i < 300; i++) {
             call.run();
@@ -132,7 +163,8 @@ class Conv2dNhwcTest {
         assertTrue(bytes < 256, "allocated " + bytes + " bytes in 20 calls");
     }
 
-    private static void run(Case cs, String path, int which) {
+    /** One path on one case; x is [N, C, H, W] when {@code nchw}, else [N, H, W, C]. */
+    private static void run(Case cs, String path, int which, boolean nchw) {
         SplittableRandom random = new SplittableRandom(cs.name().hashCode());
         int xOff = 3;
         int wOff = 5;
@@ -149,16 +181,16 @@ class Conv2dNhwcTest {
         java.util.Arrays.fill(out, sentinel);
         PackedMatrix packed = Conv2dNhwc.packWeights(w, wOff, cs.o(), cs.c(), cs.kh(), cs.kw(), 1);
         switch (which) {
-            case 0 -> Conv2dNhwc.conv2d(x, xOff, cs.n(), cs.h(), cs.w(), cs.c(), packed, cs.o(), cs.kh(), cs.kw(),
+            case 0 -> Conv2dNhwc.conv2d(x, xOff, cs.n(), cs.h(), cs.w(), cs.c(), nchw, packed, cs.o(), cs.kh(), cs.kw(),
                     bias, biasOff, cs.sh(), cs.sw(), cs.pt(), cs.pl(), cs.pb(), cs.pr(), cs.dh(), cs.dw(), 1,
                     out, outOff, oh, ow, cs.relu());
-            case 1 -> Conv2dNhwc.conv2d(x, xOff, cs.n(), cs.h(), cs.w(), cs.c(), w, wOff, cs.o(), cs.kh(), cs.kw(),
+            case 1 -> Conv2dNhwc.conv2d(x, xOff, cs.n(), cs.h(), cs.w(), cs.c(), nchw, w, wOff, cs.o(), cs.kh(), cs.kw(),
                     bias, biasOff, cs.sh(), cs.sw(), cs.pt(), cs.pl(), cs.pb(), cs.pr(), cs.dh(), cs.dw(), 1,
                     out, outOff, oh, ow, cs.relu());
-            case 2 -> Conv2dNhwcScalar.conv2d(x, xOff, cs.n(), cs.h(), cs.w(), cs.c(), packed.data, cs.o(), cs.kh(),
+            case 2 -> Conv2dNhwcScalar.conv2d(x, xOff, cs.n(), cs.h(), cs.w(), cs.c(), nchw, packed.data, cs.o(), cs.kh(),
                     cs.kw(), bias, biasOff, cs.sh(), cs.sw(), cs.pt(), cs.pl(), cs.dh(), cs.dw(), out, outOff, oh, ow,
                     cs.relu());
-            case 3 -> Conv2dNhwcVector.conv2d(x, xOff, cs.n(), cs.h(), cs.w(), cs.c(), packed.data, cs.o(), cs.kh(),
+            case 3 -> Conv2dNhwcVector.conv2d(x, xOff, cs.n(), cs.h(), cs.w(), cs.c(), nchw, packed.data, cs.o(), cs.kh(),
                     cs.kw(), bias, biasOff, cs.sh(), cs.sw(), cs.pt(), cs.pl(), cs.dh(), cs.dw(), out, outOff, oh, ow,
                     cs.relu());
             default -> throw new IllegalArgumentException();
@@ -177,7 +209,8 @@ class Conv2dNhwcTest {
                                     continue;
                                 }
                                 for (int c = 0; c < cs.c(); c++) {
-                                    double xv = x[xOff + ((n * cs.h() + iy) * cs.w() + ix) * cs.c() + c];
+                                    double xv = x[xOff + (nchw ? ((n * cs.c() + c) * cs.h() + iy) * cs.w() + ix
+                                            : ((n * cs.h() + iy) * cs.w() + ix) * cs.c() + c)];
                                     double wv = w[wOff + ((o * cs.c() + c) * cs.kh() + ky) * cs.kw() + kx];
                                     ref += xv * wv;
                                 }
@@ -188,7 +221,7 @@ class Conv2dNhwcTest {
                         }
                         float got = out[outOff + ((n * oh + y) * ow + z) * cs.o() + o];
                         if (!(Math.abs(got - ref) <= 1e-4 * (Math.abs(ref) + 1) * scale)) {
-                            fail(cs + " [" + path + ", " + Parallel.threads() + " thread(s)]: out[" + n + "][" + y + "]["
+                            fail(cs + " [" + path + (nchw ? ", nchw x" : "") + ", " + Parallel.threads() + " thread(s)]: out[" + n + "][" + y + "]["
                                     + z + "][" + o + "] = " + got + ", expected " + ref);
                         }
                     }
