@@ -39,14 +39,20 @@ import java.util.Set;
  * per layout from {@link CostModel} (convolutions and pooling; the others cost the same either
  * way). A value stored in one layout and read in the other is converted once, whatever the
  * number of readers, at the cost of a transpose (nothing when C = 1 or H = W = 1: then it is
- * a view). The total is minimized exactly as a minimum s-t cut: per value, one node says
+ * a view). An NCHW value that NHWC kernels read only as the x of convolutions (a region's entry,
+ * typically the model's input image) need not be converted: those convolutions can read it as
+ * it is ({@code input_layout=nchw}), their patch gather converting it, which costs each of them
+ * {@link CostModel#convNchwInput} instead of its NHWC cost; the conversion edge then costs the
+ * smaller of the transpose and those differences. The total is minimized exactly as a minimum
+ * s-t cut: per value, one node says
  * "an NHWC copy exists" and one "no NCHW copy exists", tied to the readers and the writer by
  * infinite edges. Ties go to NCHW, so nothing changes where NHWC gains nothing. Sizes are
  * costed with every symbol bound to {@link #ASSUMED_SYMBOL} (the batch at which the models are
  * measured).
  *
  * <p><b>Rewrite</b>: an NHWC kernel keeps its storage but views it permuted ([N,H,W,C]); a
- * conversion writes a new arena slot after the old arena, placed just before its first reader.
+ * conversion writes a new arena slot after the old arena, placed just before its first reader;
+ * a convolution reading an unconverted NCHW x keeps it as it is.
  * Runs before memory planning, which then packs the new slots with the rest.
  */
 public final class LayoutAssignment implements KernelPass {
@@ -114,8 +120,9 @@ public final class LayoutAssignment implements KernelPass {
     /**
      * Microseconds on one thread (the choice only compares costs, and both kernels split over
      * threads alike): work at a rate plus per-element overheads, the constants fitted by
-     * non-negative least squares on relative error to the 22 convolutions, 6 poolings and 44
-     * transposes of {@code LayoutCalibration} (benchmarks/README.md, "Layout"):
+     * non-negative least squares on relative error to the 22 convolutions (in each layout, and
+     * NHWC reading NCHW), 6 poolings and 44 transposes of {@code LayoutCalibration}
+     * (benchmarks/README.md, "Layout"):
      * <ul>
      *   <li>NCHW convolution, an implicit GEMM per image {@code W[O,K] · col[K, pixels]}: pixels
      *       are columns, over the padded width at stride 1, computed in panels of 32 or, for the
@@ -128,6 +135,11 @@ public final class LayoutAssignment implements KernelPass {
      *       8, output channels in panels of 16; the im2col copy costs per element and per
      *       contiguous run (KH runs of KW·C per pixel); a 1×1 stride-1 convolution reads x in
      *       place. Within 6% except the 7×7/2 stem (-15%) and batch-8 1×1 at 56×56 (-26%).</li>
+     *   <li>NHWC convolution gathering an NCHW x (or one channel at stride 1 or 2, where the
+     *       kernel does the same) into 8-row GEMM panels ({@link #panels}): a vector copy per K
+     *       column of each 8 output pixels that read no padding, element by element (and per
+     *       tap) for the others; the packed GEMM. Within 7% of the 22 shapes except 3×3/2 at 56×56
+     *       (-11%), 1×1 256→64 at 56×56 (-8%) and batch-8 1×1 at 56×56 (-22%).</li>
      *   <li>Pooling: per window element read; NHWC streams whole channel vectors, from cache
      *       below 1M input floats.</li>
      *   <li>Transposes: per element, more for few channels (a [N, 3, HW] tile is mostly empty)
@@ -139,6 +151,8 @@ public final class LayoutAssignment implements KernelPass {
                 NCHW_STRIDED_GATHER_US = 1.0e-3, NCHW_OUT_US = 1.66e-4, NCHW_MEMORY_OUT_US = 1.38e-4;
         static final double NHWC_GFLOPS = 222, NHWC_IM2COL_US = 8.5e-6, NHWC_RUN_US = 2.77e-3, NHWC_OUT_US = 5.0e-5,
                 NHWC_MEMORY_OUT_US = 1.34e-4;
+        static final double PANEL_GFLOPS = 253, PANEL_COPY_US = 8.4e-4, PANEL_ELEMENT_US = 2.9e-4, PANEL_TAP_US = 2.7e-3,
+                PANEL_OUT_US = 6.7e-5, PANEL_MEMORY_OUT_US = 5.4e-5;
         /** Outputs beyond this many floats are written to memory, not cache. */
         static final long CACHED_OUTPUTS = 1 << 22;
         static final double POOL_NCHW_US = 4.3e-4, POOL_NHWC_CACHED_US = 0.8e-4, POOL_NHWC_US = 2.2e-4;
@@ -161,11 +175,62 @@ public final class LayoutAssignment implements KernelPass {
                         + gathered * (unitStride ? NCHW_GATHER_US : NCHW_STRIDED_GATHER_US)
                         + NCHW_OUT_US * outputs + NCHW_MEMORY_OUT_US * memory;
             }
-            long rows = roundUp(s.n() * s.oh() * s.ow(), 8);
             boolean direct = s.kh() == 1 && s.kw() == 1 && unitStride && !s.padded();
+            if (s.c() == 1 && s.h() * s.w() > 1 && s.sw() <= 2 && !direct) return panels(s); // as the kernel does
+            long rows = roundUp(s.n() * s.oh() * s.ow(), 8);
             return 2.0 * rows * roundUp(s.o(), 16) * k / (NHWC_GFLOPS * 1e3)
                     + (direct ? 0 : NHWC_IM2COL_US * rows * k + NHWC_RUN_US * rows * s.kh())
                     + NHWC_OUT_US * outputs + NHWC_MEMORY_OUT_US * memory;
+        }
+
+        /** The NCHW gather: into 8-row panels, as {@link #panels} says; one channel or pixel reads as NHWC. */
+        @Override public double convNchwInput(ConvShape s) {
+            boolean sameMemory = s.c() == 1 || s.h() * s.w() == 1;
+            return sameMemory ? conv(s, Layout.NHWC) : panels(s);
+        }
+
+        /**
+         * The NHWC convolution gathering x into 8-row GEMM panels (an NCHW x, or one channel): a
+         * vector copy per K column of each group of 8 output pixels that reads no padding (at
+         * stride 1 or 2; at stride 1 also when it wraps onto the next output row), the other
+         * rows element by element, plus a cost per tap; the packed GEMM; the outputs. Padding is
+         * taken as split evenly, which the shape alone cannot tell.
+         */
+        double panels(ConvShape s) {
+            long k = s.c() * s.kh() * s.kw();
+            long outputs = s.n() * s.o() * s.oh() * s.ow();
+            long[] groups = panelGroups(s);
+            long scalarRows = groups[1];
+            return 2.0 * roundUp(s.n() * s.oh() * s.ow(), 8) * roundUp(s.o(), 16) * k / (PANEL_GFLOPS * 1e3)
+                    + PANEL_COPY_US * groups[0] * k
+                    + scalarRows * (PANEL_ELEMENT_US * k + PANEL_TAP_US * s.kh() * s.kw())
+                    + PANEL_OUT_US * outputs + (outputs > CACHED_OUTPUTS ? PANEL_MEMORY_OUT_US * outputs : 0);
+        }
+
+        /** Over the batch: groups of 8 output pixels copied by vectors, and pixels copied element by element. */
+        static long[] panelGroups(ConvShape s) {
+            long pixels = s.oh() * s.ow();
+            if (s.sw() > 2 || pixels > 1 << 24) return new long[] {0, s.n() * pixels};
+            long pt = s.padded() ? Math.max(0, (s.oh() - 1) * s.sh() + s.kh() - s.h()) / 2 : 0;
+            long pl = s.padded() ? Math.max(0, (s.ow() - 1) * s.sw() + s.kw() - s.w()) / 2 : 0;
+            long vector = 0, scalar = 0;
+            for (long g = 0; g < pixels; g += 8) {
+                long oy = g / s.ow(), ox = g % s.ow(), first = s.ow() - ox;
+                boolean whole = g + 8 <= pixels;
+                if (whole && ox + 8 <= s.ow() && inside(s, pt, pl, oy, ox, ox + 7)
+                        || whole && s.sw() == 1 && first < 8 && 8 - first <= s.ow() && oy + 1 < s.oh()
+                        && inside(s, pt, pl, oy, ox, s.ow() - 1) && inside(s, pt, pl, oy + 1, 0, 7 - first)) {
+                    vector++;
+                } else {
+                    scalar += Math.min(8, pixels - g);
+                }
+            }
+            return new long[] {s.n() * vector, s.n() * scalar};
+        }
+
+        private static boolean inside(ConvShape s, long pt, long pl, long oy, long ox0, long ox1) {
+            long iy = oy * s.sh() - pt;
+            return iy >= 0 && iy + s.kh() - 1 < s.h() && ox0 * s.sw() - pl >= 0 && ox1 * s.sw() - pl + s.kw() - 1 < s.w();
         }
 
         @Override public double pool(PoolShape s, Layout layout) {
@@ -213,8 +278,9 @@ public final class LayoutAssignment implements KernelPass {
         boolean nchwRead;
         int nhwcNode = -1, noNchwNode = -1;
         /**
-         * Its NHWC readers are all convolutions reading it as x, which may read it as NCHW
-         * themselves instead of through an NHWC copy; set by the cut when that is cheaper.
+         * fusable: its FULL readers are all convolutions reading it as x, which may read it as
+         * NCHW themselves instead of through an NHWC copy; fused: they will, as their gathers
+         * cost less in all than the transpose.
          */
         boolean fusable, fused;
         // after the cut

@@ -15,7 +15,10 @@ package dev.nnc.runtime.kernels;
  *
  * <p>x may also be NCHW, {@code [N, C, H, W]} ({@code nchwInput}): the patch gather then reads
  * each channel H·W floats apart instead of next to each other, which converts the layout on the
- * way, so the model needs no transpose before its first NHWC convolution.
+ * way, so the model needs no transpose before its first NHWC convolution. That gather copies
+ * 8 neighbouring pixels' tap at once (see {@link Conv2dNhwcVector}), which is also the fastest
+ * way to read one channel (the same memory in both layouts), so one-channel convolutions take
+ * it too.
  */
 public final class Conv2dNhwc {
     private Conv2dNhwc() {}
@@ -113,8 +116,15 @@ public final class Conv2dNhwc {
         if (batch == 0 || outChannels == 0 || outH == 0 || outW == 0) {
             return;
         }
-        // One channel lies the same in both layouts (and so does a 1x1 image).
-        boolean nchw = nchwInput && channels > 1 && height * width > 1;
+        boolean nchw = nchwInput;
+        if (channels == 1 || height * width == 1) {
+            // The same memory in both layouts: read it the way that suits the shape. One channel at
+            // stride 1 or 2 is gathered fastest as NCHW (8 pixels' tap is one vector copy), unless
+            // a 1x1 convolution can read x in place.
+            boolean inPlace = kernelH == 1 && kernelW == 1 && strideH == 1 && padTop == 0 && padLeft == 0
+                    && outH == height && outW == width;
+            nchw = channels == 1 && height * width > 1 && strideW <= 2 && !inPlace;
+        }
         // With no input channels the output is the bias, which the scalar loop writes.
         if (Gemm.VECTOR && channels > 0) {
             Conv2dNhwcVector.conv2d(x, xOff, batch, height, width, channels, nchw, panels, outChannels, kernelH, kernelW,

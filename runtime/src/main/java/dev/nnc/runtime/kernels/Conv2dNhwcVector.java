@@ -3,6 +3,7 @@ package dev.nnc.runtime.kernels;
 import java.util.function.IntConsumer;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 import static dev.nnc.runtime.kernels.PackedMatrix.NR;
@@ -21,13 +22,23 @@ import static dev.nnc.runtime.kernels.PackedMatrix.NR;
  * thread here (K = 288, A in L2), against about 265 for the packed GEMM. A 1×1 stride-1
  * convolution reads x itself as A. Only loaded when {@link Gemm#VECTOR}.
  *
- * <p>An NCHW x ({@code nchw}) is gathered column by column instead: a patch column (tap, channel)
- * lies at a fixed offset from the window's corner, so an inside patch row is a vector gather
- * through the table of those offsets; rows at the border go tap by tap. This converts the layout
- * while copying, in place of a transpose kernel before the convolution.
+ * <p>An NCHW x ({@code nchw}) is gathered the other way round, into the MR-row panels that
+ * {@link GemmVector#macro} multiplies: at stride 1, patch column (tap, channel) of 8 neighbouring
+ * output pixels is 8 contiguous floats of one input row, one 256-bit copy (two masked ones when
+ * the 8 pixels wrap onto the next output row); at stride 2 it is every other float of 15, one
+ * load and a lane shuffle; groups that touch the padding, wrap at stride 2, or have other
+ * strides are copied element by element. This converts the layout while copying, in place
+ * of a transpose kernel before the convolution, and moves fewer, larger pieces than the NHWC
+ * im2col of a first layer (runs of KW·C = 3–9 floats).
  */
 final class Conv2dNhwcVector {
     private static final VectorSpecies<Float> F = FloatVector.SPECIES_512;
+    /** One A panel column: MR floats. */
+    private static final VectorSpecies<Float> F8 = FloatVector.SPECIES_256;
+    /** At stride 2, 8 pixels' tap is the even lanes of 15 contiguous floats: moved to lanes 0-7. */
+    private static final VectorShuffle<Float> EVEN = VectorShuffle.fromOp(F, i -> 2 * i % 16);
+    private static final VectorMask<Float> SPAN15 = F.indexInRange(0, 15);
+    private static final VectorMask<Float> LOW8 = F.indexInRange(0, 8);
     private static final int MR = 8;
     /** Deepest k slice: a B panel slice (KC x 32) is 128 KiB and stays in L2. */
     private static final int KC = 1024;
@@ -35,7 +46,6 @@ final class Conv2dNhwcVector {
     private static final int A_BLOCK = 1 << 16;
     private static final int MB_MAX = 256;
 
-    static final boolean TMP_SCALAR = Boolean.getBoolean("tmpScalar");
     private static final ThreadLocal<Job> JOBS = ThreadLocal.withInitial(Job::new);
 
     private Conv2dNhwcVector() {}
@@ -100,11 +110,7 @@ final class Conv2dNhwcVector {
         private int m, k, kc, kBlocks, mb, nSplit, panelsPerTask, panels;
         /** 1x1, stride 1, no padding: row i of A is pixel i of x. */
         private boolean direct;
-        /**
-         * For an NCHW x: where patch column p lies relative to the window's top-left input of
-         * channel 0; then a vector's worth of zeros, so that a masked gather's index load stays in
-         * the array (it reads all 16 indices).
-         */
+        /** For an NCHW x: where patch column p lies relative to the window's top-left input of channel 0. */
         private int[] offsets = new int[0];
 
         void plan(int batch) {
@@ -151,6 +157,14 @@ final class Conv2dNhwcVector {
                 int kcs = Math.min(kc, k - pc);
                 boolean last = pc + kcs >= k;
                 boolean acc = pc > 0;
+                if (nchw) {
+                    float[] ap = scratch.padded(GemmVector.roundUp(i1 - i0, MR) * kcs);
+                    nchwPanels(i0, i1, pc, kcs, ap);
+                    int col0 = jp0 * NR;
+                    GemmVector.macro(i1 - i0, Math.min(o, jp1 * NR) - col0, kcs, ap, 0, MR * kcs, b, col0 * k, NR * k, pc,
+                            out, outOff + i0 * o + col0, o, acc, bias, biasOff + col0, false, relu && last, tile);
+                    continue;
+                }
                 float[] a;
                 int aBase;
                 int lda;
@@ -207,8 +221,8 @@ final class Conv2dNhwcVector {
         }
 
         private void columnOffsets() {
-            if (offsets.length < k + F.length()) {
-                offsets = new int[k + F.length()];
+            if (offsets.length < k) {
+                offsets = new int[k];
             }
             for (int y = 0, p = 0; y < kh; y++) {
                 for (int z = 0; z < kw; z++) {
@@ -217,7 +231,6 @@ final class Conv2dNhwcVector {
                     }
                 }
             }
-            java.util.Arrays.fill(offsets, k, k + F.length(), 0);
         }
 
         /**
@@ -239,10 +252,7 @@ final class Conv2dNhwcVector {
                 int d = dstOff + (r - from) * ld;
                 int iy0 = oy * sh - pt;
                 int ix0 = ox * sw - pl;
-                boolean inside = iy0 >= 0 && iy0 + spanH < h && ix0 >= 0 && ix0 + spanW < w;
-                if (nchw && inside) {
-                    gather(xOff + (n * c * h + iy0) * w + ix0, pc, kcs, dst, d);
-                } else if (whole && inside && !nchw) {
+                if (whole && iy0 >= 0 && iy0 + spanH < h && ix0 >= 0 && ix0 + spanW < w) {
                     int base = xOff + ((n * h + iy0) * w + ix0) * c;
                     if (dw == 1) {
                         for (int y = 0; y < kh; y++) {
@@ -272,26 +282,115 @@ final class Conv2dNhwcVector {
             }
         }
 
-        /** Columns [pc, pc + kcs) of the inside patch whose window starts at {@code base} in an NCHW x. */
-        private void gather(int base, int pc, int kcs, float[] dst, int d) {
-            if (TMP_SCALAR) {
-                for (int i = 0; i < kcs; i++) dst[d + i] = x[base + offsets[pc + i]];
+        /**
+         * Rows [from, to) of the patch matrix of an NCHW x, columns [pc, pc + kcs), as MR-row
+         * panels into ap: panel g at g·MR·kcs, its column p holding its MR rows. A short last
+         * panel's missing rows are left as they are: the kernel for fewer rows does not read them.
+         */
+        private void nchwPanels(int from, int to, int pc, int kcs, float[] ap) {
+            int pixels = oh * ow;
+            int image = c * h * w;
+            for (int g = from, ao = 0; g < to; g += MR, ao += MR * kcs) {
+                int rows = Math.min(MR, to - g);
+                int n = g / pixels;
+                int oy = (g - n * pixels) / ow;
+                int ox = g - n * pixels - oy * ow;
+                if (rows == MR && sw == 2 && ox + MR <= ow && inside(oy, ox, ox + MR - 1)) {
+                    int base = xOff + n * image + (oy * sh - pt) * w + 2 * ox - pl;
+                    for (int p = 0; p < kcs; p++) {
+                        FloatVector.fromArray(F, x, base + offsets[pc + p], SPAN15).rearrange(EVEN)
+                                .intoArray(ap, ao + p * MR, LOW8);
+                    }
+                    continue;
+                }
+                if (rows == MR && sw == 1) {
+                    if (ox + MR <= ow && inside(oy, ox, ox + MR - 1)) {
+                        int base = xOff + n * image + (oy * sh - pt) * w + ox - pl;
+                        for (int p = 0; p < kcs; p++) {
+                            FloatVector.fromArray(F8, x, base + offsets[pc + p]).intoArray(ap, ao + p * MR);
+                        }
+                        continue;
+                    }
+                    // The group wraps onto the next output row (of this image or the next one).
+                    int first = ow - ox;
+                    int n2 = (g + first) / pixels;
+                    int oy2 = (g + first - n2 * pixels) / ow;
+                    if (first < MR && MR - first <= ow && inside(oy, ox, ow - 1) && inside(oy2, 0, MR - first - 1)) {
+                        int base = xOff + n * image + (oy * sh - pt) * w + ox - pl;
+                        // Lane l >= first reads pixel l - first of the next row.
+                        int base2 = xOff + n2 * image + (oy2 * sh - pt) * w - pl - first;
+                        VectorMask<Float> lo = F8.indexInRange(0, first);
+                        VectorMask<Float> hi = lo.not();
+                        for (int p = 0; p < kcs; p++) {
+                            int off = offsets[pc + p];
+                            FloatVector.fromArray(F8, x, base + off, lo)
+                                    .blend(FloatVector.fromArray(F8, x, base2 + off, hi), hi).intoArray(ap, ao + p * MR);
+                        }
+                        continue;
+                    }
+                }
+                for (int r = 0; r < rows; r++) {
+                    panelRow(n, oy * sh - pt, ox * sw - pl, pc, kcs, ap, ao + r);
+                    if (++ox == ow) {
+                        ox = 0;
+                        if (++oy == oh) {
+                            oy = 0;
+                            n++;
+                        }
+                    }
+                }
+            }
+        }
+
+        /** Whether output pixels [ox0, ox1] of output row oy read no padding. */
+        private boolean inside(int oy, int ox0, int ox1) {
+            int iy0 = oy * sh - pt;
+            return iy0 >= 0 && iy0 + (kh - 1) * dh < h && ox0 * sw - pl >= 0 && ox1 * sw - pl + (kw - 1) * dw < w;
+        }
+
+        /** One patch row of an NCHW x element by element (zeros in the padding) into a panel: columns MR apart from d. */
+        private void panelRow(int n, int iy0, int ix0, int pc, int kcs, float[] ap, int d) {
+            int plane = h * w;
+            int image = xOff + n * c * plane;
+            if (pc == 0 && kcs == k) {
+                // The whole row (one k slice, the usual case): taps in order, no division per tap.
+                for (int y = 0, q = d; y < kh; y++) {
+                    int iy = iy0 + y * dh;
+                    boolean rowIn = iy >= 0 && iy < h;
+                    for (int z = 0; z < kw; z++) {
+                        int ix = ix0 + z * dw;
+                        if (rowIn && ix >= 0 && ix < w) {
+                            for (int ch = 0, src = image + iy * w + ix; ch < c; ch++, src += plane, q += MR) {
+                                ap[q] = x[src];
+                            }
+                        } else {
+                            for (int ch = 0; ch < c; ch++, q += MR) {
+                                ap[q] = 0f;
+                            }
+                        }
+                    }
+                }
                 return;
             }
-            int i = 0;
-            for (; i + 16 <= kcs; i += 16) {
-                FloatVector.fromArray(F, x, base, offsets, pc + i).intoArray(dst, d + i);
-            }
-            if (i < kcs) {
-                VectorMask<Float> tail = F.indexInRange(i, kcs);
-                FloatVector.fromArray(F, x, base, offsets, pc + i, tail).intoArray(dst, d + i, tail);
+            int tap0 = pc / c;
+            int tap1 = (pc + kcs - 1) / c;
+            for (int tap = tap0; tap <= tap1; tap++) {
+                int y = tap / kw;
+                int z = tap - y * kw;
+                int p0 = Math.max(pc, tap * c);
+                int p1 = Math.min(pc + kcs, tap * c + c);
+                int iy = iy0 + y * dh;
+                int ix = ix0 + z * dw;
+                boolean in = iy >= 0 && iy < h && ix >= 0 && ix < w;
+                for (int p = p0, src = image + (p0 - tap * c) * plane + iy * w + ix; p < p1; p++, src += plane) {
+                    ap[d + (p - pc) * MR] = in ? x[src] : 0f;
+                }
             }
         }
 
         /** One patch row tap by tap, zeros where the tap falls in the padding; columns [pc, pc + kcs). */
         private void edgeRow(int n, int iy0, int ix0, int pc, int kcs, float[] dst, int d) {
             int image = xOff + n * h * w * c;
-            int plane = h * w;
             int tap0 = pc / c;
             int tap1 = (pc + kcs - 1) / c;
             d -= pc;
@@ -304,10 +403,6 @@ final class Conv2dNhwcVector {
                 int ix = ix0 + z * dw;
                 if (iy < 0 || iy >= h || ix < 0 || ix >= w) {
                     java.util.Arrays.fill(dst, d + p0, d + p1, 0f);
-                } else if (nchw) {
-                    for (int p = p0, src = image + (p0 - tap * c) * plane + iy * w + ix; p < p1; p++, src += plane) {
-                        dst[d + p] = x[src];
-                    }
                 } else {
                     copyRun(image + (iy * w + ix) * c + (p0 - tap * c), dst, d + p0, p1 - p0);
                 }
