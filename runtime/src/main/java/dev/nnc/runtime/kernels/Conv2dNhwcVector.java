@@ -2,8 +2,6 @@ package dev.nnc.runtime.kernels;
 
 import java.util.function.IntConsumer;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorMask;
-import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 import static dev.nnc.runtime.kernels.PackedMatrix.NR;
@@ -36,9 +34,6 @@ final class Conv2dNhwcVector {
     /** One A panel column: MR floats. */
     private static final VectorSpecies<Float> F8 = FloatVector.SPECIES_256;
     /** At stride 2, 8 pixels' tap is the even lanes of 15 contiguous floats: moved to lanes 0-7. */
-    private static final VectorShuffle<Float> EVEN = VectorShuffle.fromOp(F, i -> 2 * i % 16);
-    private static final VectorMask<Float> SPAN15 = F.indexInRange(0, 15);
-    private static final VectorMask<Float> LOW8 = F.indexInRange(0, 8);
     private static final int MR = 8;
     /** Deepest k slice: a B panel slice (KC x 32) is 128 KiB and stays in L2. */
     private static final int KC = 1024;
@@ -94,10 +89,8 @@ final class Conv2dNhwcVector {
         for (; i + 16 <= n; i += 16) {
             FloatVector.fromArray(F, src, s + i).intoArray(dst, d + i);
         }
-        if (i < n) {
-            VectorMask<Float> tail = F.indexInRange(i, n);
-            FloatVector.fromArray(F, src, s + i, tail).intoArray(dst, d + i, tail);
-        }
+        // Not a masked vector copy: one whose full span leaves the array takes an allocating slow path.
+        if (i < n) System.arraycopy(src, s + i, dst, d + i, n - i);
     }
 
     /** One call's operands and partition, reused per calling thread. */
@@ -297,9 +290,11 @@ final class Conv2dNhwcVector {
                 int ox = g - n * pixels - oy * ow;
                 if (rows == MR && sw == 2 && ox + MR <= ow && inside(oy, ox, ox + MR - 1)) {
                     int base = xOff + n * image + (oy * sh - pt) * w + 2 * ox - pl;
+                    // Scalar on purpose: a masked vector load whose full span leaves the array takes
+                    // the Vector API's allocating slow path.
                     for (int p = 0; p < kcs; p++) {
-                        FloatVector.fromArray(F, x, base + offsets[pc + p], SPAN15).rearrange(EVEN)
-                                .intoArray(ap, ao + p * MR, LOW8);
+                        int src = base + offsets[pc + p], dst = ao + p * MR;
+                        for (int q = 0; q < MR; q++) ap[dst + q] = x[src + 2 * q];
                     }
                     continue;
                 }
@@ -319,12 +314,10 @@ final class Conv2dNhwcVector {
                         int base = xOff + n * image + (oy * sh - pt) * w + ox - pl;
                         // Lane l >= first reads pixel l - first of the next row.
                         int base2 = xOff + n2 * image + (oy2 * sh - pt) * w - pl - first;
-                        VectorMask<Float> lo = F8.indexInRange(0, first);
-                        VectorMask<Float> hi = lo.not();
                         for (int p = 0; p < kcs; p++) {
-                            int off = offsets[pc + p];
-                            FloatVector.fromArray(F8, x, base + off, lo)
-                                    .blend(FloatVector.fromArray(F8, x, base2 + off, hi), hi).intoArray(ap, ao + p * MR);
+                            int off = offsets[pc + p], dst = ao + p * MR;
+                            System.arraycopy(x, base + off, ap, dst, first);
+                            System.arraycopy(x, base2 + off + first, ap, dst + first, MR - first);
                         }
                         continue;
                     }
@@ -409,14 +402,9 @@ final class Conv2dNhwcVector {
             }
         }
 
-        /** n floats of x from s, a vector at a time; a short run (a first layer's few channels) is one masked copy. */
+        /** n floats of x from s, a vector at a time (a first layer's few channels: one short copy). */
         private void copyRun(int s, float[] dst, int d, int n) {
-            if (n >= 16) {
-                copy(x, s, dst, d, n);
-            } else {
-                VectorMask<Float> m = F.indexInRange(0, n);
-                FloatVector.fromArray(F, x, s, m).intoArray(dst, d, m);
-            }
+            copy(x, s, dst, d, n);
         }
 
         /** The valid part of a scratch tile into out, with the epilogue the kernel would apply. */
