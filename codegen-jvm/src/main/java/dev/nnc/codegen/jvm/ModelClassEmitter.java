@@ -7,6 +7,7 @@ import dev.nnc.ir.Dim;
 import dev.nnc.ir.kernel.Buf;
 import dev.nnc.ir.kernel.Kernel;
 import dev.nnc.ir.kernel.KernelProgram;
+import dev.nnc.ir.kernel.ProgramSignature;
 import dev.nnc.runtime.DType;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
@@ -92,22 +93,8 @@ final class ModelClassEmitter {
     }
 
     /** Symbols in the order inputs first mention them; they become int locals and parameters. */
-    static List<String> symbolsOf(KernelProgram p) {
-        Set<String> out = new LinkedHashSet<>();
-        for (Buf in : p.inputs()) for (Dim d : in.type().shape().dims()) collect(d, out);
-        return List.copyOf(out);
-    }
+    static List<String> symbolsOf(KernelProgram p) { return ProgramSignature.symbols(p); }
 
-    private static void collect(Dim d, Set<String> out) {
-        switch (d) {
-            case Dim.Known k -> { }
-            case Dim.Sym s -> out.add(s.name());
-            case Dim.Expr e -> {
-                collect(e.left(), out);
-                collect(e.right(), out);
-            }
-        }
-    }
 
     /** A matmul whose B is a 2-D weight and whose A's batch folds into rows: B is packed at load. */
     private static boolean packable(Kernel.MatMul m) {
@@ -160,7 +147,7 @@ final class ModelClassEmitter {
         };
     }
 
-    static String typeText(Buf b) { return b.type().dtype().text() + b.type().shape().toString(); }
+    static String typeText(Buf b) { return ProgramSignature.typeText(b); }
 
     static String constantName(String tensor) {
         return tensor.replaceAll("[^A-Za-z0-9]", "_").toUpperCase(Locale.ROOT) + "_TYPE";
@@ -183,16 +170,9 @@ final class ModelClassEmitter {
     }
 
     String signature() {
-        StringBuilder s = new StringBuilder();
-        for (Buf in : program.inputs()) s.append("in ").append(in.name()).append(':').append(typeText(in)).append('\n');
-        for (Buf out : program.outputs()) s.append("out ").append(out.name()).append(':').append(typeText(out)).append('\n');
-        for (Buf w : program.weights()) s.append("param ").append(w.name()).append(':').append(typeText(w)).append('\n');
-        for (Buf w : program.derived()) s.append("derived ").append(w.name()).append(':').append(typeText(w)).append('\n');
-        for (String sym : symbols) s.append("symbol ").append(sym).append('\n');
         long generated = program.kernels().stream().filter(k -> k instanceof Kernel.Elementwise).count();
-        s.append("note ").append(program.kernels().size()).append(" kernels: ").append(generated)
-                .append(" generated elementwise loops, ").append(program.kernels().size() - generated).append(" tuned primitives");
-        return s.toString();
+        return ProgramSignature.text(program, List.of(program.kernels().size() + " kernels: " + generated
+                + " generated elementwise loops, " + (program.kernels().size() - generated) + " tuned primitives"));
     }
 
     private void constructor(ClassWriter cw) {

@@ -1,0 +1,27 @@
+package dev.nnc.codegen.nativecode;
+
+import dev.nnc.ir.kernel.KernelProgram;
+
+/**
+ * A kernel program as one LLVM module (IR text, before optimization) and the context layout
+ * its functions expect. Exported functions, all taking {@code ptr %ctx} first:
+ * <ul>
+ *   <li>{@code void nnc_prepare(ctx)}: load-time work (derived weights, packed panels);</li>
+ *   <li>{@code i64 nnc_arena_elements(ctx)}: arena floats needed for the symbols in ctx;</li>
+ *   <li>{@code i64 nnc_kI_units(ctx)} and {@code void nnc_kI(ctx, i64 from, i64 to)} for each
+ *       run-time kernel I in order: its work split into units, and the code for a range of them;</li>
+ *   <li>{@code void nnc_run(ctx, parallel_for, pool)}: every kernel in order, each handed to
+ *       {@code parallel_for(pool, kernel, ctx, units)}, which must run units [0, units) and return
+ *       when all are done (a host's thread pool, or a plain loop).</li>
+ * </ul>
+ */
+public record NativeModule(String name, String ir, ModuleLayout layout, int kernelCount, KernelProgram program) {
+
+    public static String kernelSymbol(int i) { return "nnc_k" + i; }
+
+    public static String unitsSymbol(int i) { return "nnc_k" + i + "_units"; }
+
+    public static final String PREPARE = "nnc_prepare";
+    public static final String ARENA_ELEMENTS = "nnc_arena_elements";
+    public static final String RUN = "nnc_run";
+}

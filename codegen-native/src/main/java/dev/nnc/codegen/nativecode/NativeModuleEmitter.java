@@ -1,0 +1,63 @@
+package dev.nnc.codegen.nativecode;
+
+import dev.nnc.ir.kernel.Kernel;
+import dev.nnc.ir.kernel.KernelProgram;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Writes the LLVM module of a kernel program: one function per kernel plus the drivers {@link NativeModule} lists. */
+public final class NativeModuleEmitter {
+    private NativeModuleEmitter() {}
+
+    public static NativeModule emit(KernelProgram p, NativeTarget target) {
+        NativeSupport.check(p);
+        ModuleLayout layout = new ModuleLayout(p);
+        ModuleWriter m = new ModuleWriter(target);
+        List<String> prepareSteps = new ArrayList<>();
+        for (int i = 0; i < p.prepare().size(); i++) {
+            String name = "nnc_p" + i;
+            String pack = kernel(m, layout, p.prepare().get(i), name);
+            if (pack != null) prepareSteps.add("call void @" + pack + "(ptr %ctx)");
+            prepareSteps.add(name);
+        }
+        List<String> packs = new ArrayList<>();
+        for (int i = 0; i < p.kernels().size(); i++) {
+            String pack = kernel(m, layout, p.kernels().get(i), NativeModule.kernelSymbol(i));
+            if (pack != null) packs.add("call void @" + pack + "(ptr %ctx)");
+        }
+        // Derived weights first (in order, each over its whole range), then the run-time kernels' packing, which may read them.
+        m.function("define void @" + NativeModule.PREPARE + "(ptr %ctx)", f -> {
+            for (String step : prepareSteps) {
+                if (step.startsWith("call ")) {
+                    f.emit(step);
+                } else {
+                    String n = f.let("call i64 @%s_units(ptr %%ctx)", step);
+                    f.emit("call void @%s(ptr %%ctx, i64 0, i64 %s)", step, n);
+                }
+            }
+            for (String pack : packs) f.emit(pack);
+        });
+        m.function("define i64 @" + NativeModule.ARENA_ELEMENTS + "(ptr %ctx)", f ->
+                f.emit("ret i64 %s", new KernelEnv(layout, target, "arena").dim(f, p.arenaSize())));
+        m.function("define void @" + NativeModule.RUN + "(ptr %ctx, ptr %pfor, ptr %pool)", f -> {
+            for (int i = 0; i < p.kernels().size(); i++) {
+                String n = f.let("call i64 @%s(ptr %%ctx)", NativeModule.unitsSymbol(i));
+                f.emit("call void %%pfor(ptr %%pool, ptr @%s, ptr %%ctx, i64 %s)", NativeModule.kernelSymbol(i), n);
+            }
+        });
+        return new NativeModule(p.name(), m.text(p.name()), layout, p.kernels().size(), p);
+    }
+
+    /** Writes the kernel's function and its units function; returns the name of its load-time function, or null. */
+    private static <K extends Kernel> String kernel(ModuleWriter m, ModuleLayout layout, K k, String name) {
+        KernelCodegen<K> c = KernelCodegens.of(k);
+        KernelEnv env = new KernelEnv(layout, m.target(), name);
+        m.function("define void @" + name + "(ptr %ctx, i64 %from, i64 %to)", f -> c.body(k, env, f, "%from", "%to"));
+        m.function("define i64 @" + name + "_units(ptr %ctx)", f -> f.emit("ret i64 %s", c.units(k, env, f)));
+        if (c.hasPrepare(k)) {
+            m.function("define void @" + name + "_pack(ptr %ctx)", f -> c.prepare(k, env, f));
+            return name + "_pack";
+        }
+        return null;
+    }
+}
