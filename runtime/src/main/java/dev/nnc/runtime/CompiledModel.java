@@ -27,6 +27,8 @@ public abstract class CompiledModel implements Model {
     private final List<ParamSpec> derived = new ArrayList<>();
     private final List<String> symbols = new ArrayList<>();
     private final List<String> notes = new ArrayList<>();
+    /** Native backends only: floats of each load-time workspace (packed weights). */
+    private final List<Long> workspaces = new ArrayList<>();
     /** Weights in declared order, then the derived weights, which the subclass constructor computes. */
     protected final float[][] weights;
     /** Backend-prepared forms of weights (packed GEMM panels), filled by the subclass constructor. */
@@ -38,7 +40,8 @@ public abstract class CompiledModel implements Model {
     /**
      * @param weightsByName tensors named as the model's parameters (as loaded from safetensors)
      * @param signature lines {@code in NAME:TYPE}, {@code out NAME:TYPE}, {@code param NAME:TYPE},
-     *     {@code derived NAME:TYPE}, {@code symbol NAME} and {@code note TEXT}, written by the code generator
+     *     {@code derived NAME:TYPE}, {@code symbol NAME}, {@code note TEXT} and (native code) {@code workspace FLOATS},
+     *     written by the code generator
      */
     protected CompiledModel(Map<String, Tensor> weightsByName, String signature, int preparedCount) {
         for (String line : signature.split("\n")) {
@@ -57,6 +60,7 @@ public abstract class CompiledModel implements Model {
                 }
                 case "symbol" -> symbols.add(rest);
                 case "note" -> notes.add(rest);
+                case "workspace" -> workspaces.add(Long.parseLong(rest));
                 default -> throw new IllegalArgumentException("bad signature line: " + line);
             }
         }
@@ -74,6 +78,18 @@ public abstract class CompiledModel implements Model {
     @Override public List<TensorSpec> inputs() { return List.copyOf(inputs); }
 
     @Override public List<TensorSpec> outputs() { return List.copyOf(outputs); }
+
+    /** Symbols in the order their values are passed to {@link #execute}. */
+    List<String> symbolNames() { return symbols; }
+
+    /** Derived weights, in order after the parameters in {@link #weights}. */
+    List<ParamSpec> derivedWeights() { return derived; }
+
+    /** Notes of the signature. */
+    List<String> notes() { return notes; }
+
+    /** Workspace sizes in floats (native code only). */
+    List<Long> workspaceSizes() { return workspaces; }
 
     /** The parameters the model expects, in order. */
     public List<ParamSpec> parameters() { return List.copyOf(params); }
