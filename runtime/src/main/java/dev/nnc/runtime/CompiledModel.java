@@ -137,6 +137,15 @@ public abstract class CompiledModel implements Model {
         return fresh;
     }
 
+    /** This thread's Object[] for argument slot {@code slot}, of exactly {@code length}; the caller fills it. */
+    protected final Object[] objectScratch(int slot, int length) {
+        Object[] s = slots(slot);
+        if (s[slot] instanceof Object[] a && !(a instanceof float[][]) && a.length == length) return a;
+        Object[] fresh = new Object[length];
+        s[slot] = fresh;
+        return fresh;
+    }
+
     private Object[] slots(int slot) {
         Object[] s = scratch.get();
         if (s.length <= slot) {

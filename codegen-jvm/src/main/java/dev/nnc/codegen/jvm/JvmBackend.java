@@ -45,6 +45,28 @@ public final class JvmBackend {
         return new Result(className, classes, warnings, notes);
     }
 
+    /**
+     * The model class for native code: the same API as {@link #compile}'s, extending the
+     * runtime's NativeCompiledModel, with its kernels in the library the caller puts beside the
+     * class as resource {@code <SimpleName>-<platform>.so} (see {@code NativeLibrary}).
+     *
+     * @param signature the native module's signature (with its workspaces)
+     * @param kernelCount the native module's run-time kernel count
+     * @param description what the code is, for backendInfo (target and CPU)
+     */
+    public static Result compileNative(KernelProgram program, String className, String signature, int kernelCount,
+                                       String description) {
+        String internal = className.replace('.', '/');
+        ModelClassEmitter emitter = new ModelClassEmitter(program, internal,
+                new ModelClassEmitter.NativeCode(signature, kernelCount, description));
+        List<String> notes = new ArrayList<>();
+        if (!emitter.typedPredictPossible()) {
+            notes.add("no typed predict(...) for " + className + ": its symbolic dims cannot all be read off input lengths;"
+                    + " use run(Map) instead");
+        }
+        return new Result(className, Map.of(className, emitter.mainClass()), List.of(), notes);
+    }
+
     /** A valid Java class name for a model name. */
     public static String className(String modelName) {
         StringBuilder s = new StringBuilder();
