@@ -50,6 +50,8 @@ public final class VectorMath {
     private static final double[] ERFC_Q = {
         -1.26551223, 1.00002368, 0.37409196, 0.09678418, -0.18628806,
         0.27886807, -1.13520398, 1.48851587, -0.82215223, 0.17087277};
+    /** From here up, gelu takes erfc from its tail formula rather than as 1 - erf. */
+    private static final double ERFC_TAIL_FROM = 0.5;
     /** erfc(a) underflows to 0 in float beyond about 10.1; clamping there keeps a^2 finite. */
     private static final double ERFC_CLAMP = 11;
 
@@ -91,10 +93,11 @@ public final class VectorMath {
     public static String gelu(FunctionWriter f, int lanes, String x) {
         return unary(f, lanes, "gelu", v -> {
             String z = v.mul("%x", v.c(-SQRT_HALF));
-            String a = v.abs(z);
-            String tail = erfcTail(v, a);
-            String large = v.select(v.gt(z, v.c(0)), tail, v.sub(v.c(2), tail));
-            String erfc = v.select(v.lt(a, v.c(ERF_SMALL)), v.sub(v.c(1), v.mul(z, v.polynomial(v.mul(z, z), ERF_P))), large);
+            String tail = erfcTail(v, v.abs(z));
+            // 1 - erf(z) loses digits once erf(z) nears 1; the tail is accurate there, and from z = 1/2 on.
+            String nearZero = v.sub(v.c(1), v.mul(z, v.polynomial(v.mul(z, z), ERF_P)));
+            String erfc = v.select(v.ge(z, v.c(ERFC_TAIL_FROM)), tail,
+                    v.select(v.gt(z, v.c(-ERF_SMALL)), nearZero, v.sub(v.c(2), tail)));
             return v.mul(v.mul("%x", v.c(0.5)), erfc);
         }, x);
     }
@@ -211,7 +214,7 @@ public final class VectorMath {
         return v.mul(a, v.polynomial(v.mul(a, a), ERF_P));
     }
 
-    /** erfc(a) for a >= {@link #ERF_SMALL} (and NaN for NaN), to a few ulps relative. */
+    /** erfc(a) for a >= {@link #ERFC_TAIL_FROM} (and NaN for NaN), to a few ulps relative. */
     private static String erfcTail(VectorOps v, String a) {
         String clamped = v.select(v.gt(a, v.c(ERFC_CLAMP)), v.c(ERFC_CLAMP), a);
         String t = v.div(v.c(1), v.fma(clamped, v.c(0.5), v.c(1)));
