@@ -70,6 +70,37 @@ final class VectorOps {
         return f.let("shufflevector %s %s, %s poison, %s zeroinitializer", type(), one, type(), vector("i32"));
     }
 
+    // ---- memory: ptr points at the first element; elements are naturally aligned
+
+    String load(String ptr) { return f.let("load %s, ptr %s, align %d", type(), ptr, elementBytes()); }
+
+    void store(String value, String ptr) { f.emit("store %s %s, ptr %s, align %d", type(), value, ptr, elementBytes()); }
+
+    /** Loads the lanes {@code mask} selects (zero in the others) without touching memory past them. */
+    String maskedLoad(String ptr, String mask) {
+        String name = "llvm.masked.load." + suffix() + ".p0";
+        f.module().declare("declare " + type() + " @" + name + "(ptr, i32, " + maskType() + ", " + type() + ")");
+        return f.let("call %s @%s(ptr %s, i32 %d, %s %s, %s zeroinitializer)", type(), name, ptr, elementBytes(), maskType(), mask, type());
+    }
+
+    /** Stores the lanes {@code mask} selects. */
+    void maskedStore(String value, String ptr, String mask) {
+        String name = "llvm.masked.store." + suffix() + ".p0";
+        f.module().declare("declare void @" + name + "(" + type() + ", ptr, i32, " + maskType() + ")");
+        f.emit("call void @%s(%s %s, ptr %s, i32 %d, %s %s)", name, type(), value, ptr, elementBytes(), maskType(), mask);
+    }
+
+    /** The mask of the first {@code count} lanes, {@code count} an i64 value in [0, lanes]. */
+    String firstLanes(String count) {
+        String type = vector("i32");
+        String narrow = f.let("trunc i64 %s to i32", count);
+        String one = f.let("insertelement %s poison, i32 %s, i64 0", type, narrow);
+        String all = f.let("shufflevector %s %s, %s poison, %s zeroinitializer", type, one, type, type);
+        StringBuilder indices = new StringBuilder();
+        for (int i = 0; i < lanes; i++) indices.append(i == 0 ? "" : ", ").append("i32 ").append(i);
+        return f.let("icmp ult %s <%s>, %s", type, indices, all);
+    }
+
     // ---- arithmetic
 
     String add(String a, String b) { return f.let("fadd %s %s, %s", type(), a, b); }
@@ -178,6 +209,8 @@ final class VectorOps {
     }
 
     private String element() { return wide ? "double" : "float"; }
+
+    private int elementBytes() { return wide ? 8 : 4; }
 
     private String intElement() { return wide ? "i64" : "i32"; }
 
