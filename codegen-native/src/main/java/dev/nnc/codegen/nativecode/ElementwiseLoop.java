@@ -67,8 +67,8 @@ final class ElementwiseLoop {
         for (String start : outerIndices(firstRow)) counters.add(new String[] {"i64", start});
         f.loopCarrying(firstRow, endRow, "1", counters, (r, index) -> {
             String rowStart = f.let("mul i64 %s, %s", r, n);
-            String lo = select("sgt", f.let("sub i64 %s, %s", from, rowStart), "0");
-            String hi = select("slt", f.let("sub i64 %s, %s", to, rowStart), n);
+            String lo = signedPick("sgt", f.let("sub i64 %s, %s", from, rowStart), "0");
+            String hi = signedPick("slt", f.let("sub i64 %s, %s", to, rowStart), n);
             Map<Integer, String> offsets = new HashMap<>();
             Map<Integer, String> rowFixed = new HashMap<>(fixed);
             for (int i : used) {
@@ -165,7 +165,7 @@ final class ElementwiseLoop {
     }
 
     /** {@code a} if {@code a <predicate> b} (signed), else b: max with sgt, min with slt. */
-    private String select(String predicate, String a, String b) {
+    private String signedPick(String predicate, String a, String b) {
         return f.let("select i1 %s, i64 %s, i64 %s", f.let("icmp %s i64 %s, %s", predicate, a, b), a, b);
     }
 }

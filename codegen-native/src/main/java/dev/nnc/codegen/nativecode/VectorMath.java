@@ -12,7 +12,9 @@ import java.util.function.Function;
  *
  * <p>All are branch-free (special cases are selects), use fused multiply-adds, and keep IEEE
  * behaviour at the edges: overflow to infinity, underflow through the subnormals to zero, NaN in
- * gives NaN out. Errors are a few ulps; pow is computed in double and rounded once.
+ * gives NaN out. Against Java's double-precision functions (VectorMathTest): exp and log within
+ * 1 ulp, tanh and sigmoid 2, erf 3; the GELUs a few ulps times their sensitivity to the rounding
+ * of their inner argument; pow is computed in double and rounded once.
  */
 public final class VectorMath {
     private VectorMath() {}
@@ -29,7 +31,7 @@ public final class VectorMath {
 
     /**
      * (2 atanh(s) - 2s)/s as a series in z = s^2: 2/3 + 2/5 z + 2/7 z^2 + ..., for |s| <= 3 - 2 sqrt(2);
-     * 4 terms reach 2^-28 of log(1+f), 6 reach 2^-40 for the double pow path.
+     * 4 terms reach 2^-28 of log(1+f), 6 reach 2^-39 for the double pow path.
      */
     private static final double[] LOG_FLOAT = atanhSeries(4), LOG_DOUBLE = atanhSeries(6);
 
