@@ -90,7 +90,7 @@ final class ElementwiseLoop {
     private void row(String lo, String hi, String rowStart, Map<Integer, String> offsets, Map<Integer, String> fixed) {
         int lanes = env.lanes();
         String count = f.let("sub i64 %s, %s", hi, lo);
-        String whole = f.let("and i64 %s, %d", count, -lanes);
+        String whole = f.let("and i64 %s, %d", count, -lanes); // lanes is a power of two
         String wholeEnd = f.let("add i64 %s, %s", lo, whole);
         f.loop(lo, wholeEnd, lanes, j -> vectorAt(j, rowStart, offsets, fixed, null));
         String rest = f.let("sub i64 %s, %s", count, whole);
