@@ -29,6 +29,8 @@ public abstract class CompiledModel implements Model {
     private final List<String> notes = new ArrayList<>();
     /** Native backends only: floats of each load-time workspace (packed weights). */
     private final List<Long> workspaces = new ArrayList<>();
+    /** Native backends only: integer inputs used as gather indices, and the size of the axis they index. */
+    private final Map<String, Long> indexBounds = new HashMap<>();
     /** Weights in declared order, then the derived weights, which the subclass constructor computes. */
     protected final float[][] weights;
     /** Backend-prepared forms of weights (packed GEMM panels), filled by the subclass constructor. */
@@ -40,8 +42,8 @@ public abstract class CompiledModel implements Model {
     /**
      * @param weightsByName tensors named as the model's parameters (as loaded from safetensors)
      * @param signature lines {@code in NAME:TYPE}, {@code out NAME:TYPE}, {@code param NAME:TYPE},
-     *     {@code derived NAME:TYPE}, {@code symbol NAME}, {@code note TEXT} and (native code) {@code workspace FLOATS},
-     *     written by the code generator
+     *     {@code derived NAME:TYPE}, {@code symbol NAME}, {@code note TEXT} and (native code) {@code workspace FLOATS}
+     *     and {@code indices INPUT BOUND}, written by the code generator
      */
     protected CompiledModel(Map<String, Tensor> weightsByName, String signature, int preparedCount) {
         for (String line : signature.split("\n")) {
@@ -61,6 +63,10 @@ public abstract class CompiledModel implements Model {
                 case "symbol" -> symbols.add(rest);
                 case "note" -> notes.add(rest);
                 case "workspace" -> workspaces.add(Long.parseLong(rest));
+                case "indices" -> {
+                    String[] f = rest.split(" ");
+                    indexBounds.merge(f[0], Long.parseLong(f[1]), Math::min);
+                }
                 default -> throw new IllegalArgumentException("bad signature line: " + line);
             }
         }
@@ -87,6 +93,9 @@ public abstract class CompiledModel implements Model {
 
     /** Notes of the signature. */
     List<String> notes() { return notes; }
+
+    /** Integer inputs that index an axis, with that axis's size (native code only: it cannot throw). */
+    Map<String, Long> indexBounds() { return indexBounds; }
 
     /** Workspace sizes in floats (native code only). */
     List<Long> workspaceSizes() { return workspaces; }

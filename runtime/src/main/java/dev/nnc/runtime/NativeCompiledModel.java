@@ -180,6 +180,7 @@ public class NativeCompiledModel extends CompiledModel implements AutoCloseable 
                 MemorySegment.copy(f, 0, in, JAVA_FLOAT, 0, f.length);
             } else {
                 long[] l = (long[]) inputs[i];
+                checkIndices(i, l);
                 in = s.buffer(i, 8L * l.length);
                 MemorySegment.copy(l, 0, in, JAVA_LONG, 0, l.length);
             }
@@ -200,6 +201,19 @@ public class NativeCompiledModel extends CompiledModel implements AutoCloseable 
             throw new IllegalStateException(t);
         }
         for (int i = 0; i < outputs.length; i++) MemorySegment.copy(outs[i], JAVA_FLOAT, 0, outputs[i], 0, outputs[i].length);
+    }
+
+    /** Native code cannot throw: indices outside [-n, n) are refused here, before it runs. */
+    private void checkIndices(int input, long[] values) {
+        String name = inputs().get(input).name();
+        Long bound = indexBounds().get(name);
+        if (bound == null) return;
+        for (int j = 0; j < values.length; j++) {
+            if (values[j] < -bound || values[j] >= bound) {
+                throw new InputMismatchException("input '" + name + "': index " + values[j] + " at element " + j
+                        + " is outside [" + -bound + ", " + bound + "), the size of the axis it indexes");
+            }
+        }
     }
 
     private void runKernel(int k, MemorySegment ctx) throws Throwable {

@@ -18,10 +18,19 @@ import dev.nnc.ir.kernel.ProgramSignature;
  */
 public record NativeModule(String name, String ir, ModuleLayout layout, int kernelCount, KernelProgram program) {
 
-    /** The signature the runtime's NativeCompiledModel reads: the program's, plus one line per workspace. */
+    /**
+     * The signature the runtime's NativeCompiledModel reads: the program's, plus one line per
+     * workspace and one per gather-index input with the size it indexes (checked before a run).
+     */
     public String signature() {
         StringBuilder s = new StringBuilder(ProgramSignature.text(program, java.util.List.of(kernelCount + " native kernels")));
         for (ModuleLayout.Workspace w : layout.workspaces()) s.append("\nworkspace ").append(w.elements());
+        for (var k : program.kernels()) {
+            if (k instanceof dev.nnc.ir.kernel.Kernel.Gather g && g.indices().space() == dev.nnc.ir.kernel.Space.INPUT
+                    && g.data().type().shape().dim(g.axis()).isKnown()) {
+                s.append("\nindices ").append(g.indices().name()).append(' ').append(g.data().type().shape().dim(g.axis()));
+            }
+        }
         return s.toString();
     }
 
