@@ -63,7 +63,7 @@ final class ConvChannelsLast {
             } else {
                 f.loop("0", Integer.toString(s.groups()), 1, g -> tile.group(g, panel));
             }
-            if (!k.epilogue().isNone() && !k.epilogue().isRelu()) {
+            if (Conv2dCodegen.epilogueOnRows(k)) {
                 Epilogues.applyInPlace(env, f, k.out(), k.epilogue(), first, ConvIr.add(f, first, count));
             }
         });
@@ -116,7 +116,7 @@ final class ConvChannelsLast {
             // Pointwise: a whole tile reads its rows of x in place; a short one must not read past x.
             String whole = f.let("icmp eq i64 %s, %d", count, full.rows());
             String inPlace = ConvVectors.at(f, x, ConvIr.add(f, ConvIr.mul(f, first, Integer.toString(s.channels())), xChannel));
-            ConvIr.either(f, whole, () -> {}, () -> rows.fill(panel, full.rows(), panelStride, first, count, xChannel, channels));
+            f.ifThen(f.let("xor i1 %s, true", whole), () -> rows.fill(panel, full.rows(), panelStride, first, count, xChannel, channels));
             String base = f.let("select i1 %s, ptr %s, ptr %s", whole, inPlace, panel);
             String stride = f.let("select i1 %s, i64 %d, i64 %d", whole, s.channels(), panelStride);
             return new Patches(base, stride, "1");
@@ -147,7 +147,7 @@ final class ConvChannelsLast {
                     channelMask.add(mask);
                     if (k.bias() != null) {
                         String at = ConvVectors.at(f, env.ptr(f, k.bias()), ConvIr.add(f, channel, Integer.toString(v * l)));
-                        bias.add(ConvVectors.maskedLoad(f, env, at, mask, "zeroinitializer"));
+                        bias.add(VectorOps.floats(f, l).maskedLoad(at, mask));
                     }
                 }
                 String out = env.ptr(f, k.out());
@@ -161,7 +161,6 @@ final class ConvChannelsLast {
                 tile.end(f, env, acc, lastBlock, k.epilogue().isRelu(), at, mask);
             }
         }
-
     }
 
     /** a(r, p) at {@code base + r * rowStride + p * stepStride} (i64 values). */
