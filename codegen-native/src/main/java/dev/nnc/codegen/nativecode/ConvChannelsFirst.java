@@ -89,7 +89,7 @@ final class ConvChannelsFirst {
         blocks.forEach(f, (c0, channels, firstBlock, lastBlock) -> {
             gather.fill(panel, tilePixels, ConvIr.add(f, ConvIr.mul(f, g, Integer.toString(s.groupChannels())), c0), channels);
             int fullTiles = s.groupOutChannels() / full.rows(), rest = s.groupOutChannels() % full.rows();
-            Filters filters = new Filters(env, f, panel, n, g, q, gather, c0, channels, firstBlock, lastBlock);
+            Filters filters = new Filters(env, f, panel, n, g, q, count, gather, c0, channels, firstBlock, lastBlock);
             if (fullTiles > 0) {
                 f.loop("0", Integer.toString(fullTiles), 1, t -> filters.multiply(full, ConvIr.mul(f, t, Integer.toString(full.rows()))));
             }
@@ -107,10 +107,10 @@ final class ConvChannelsFirst {
     private final class Filters {
         private final KernelEnv env;
         private final FunctionWriter f;
-        private final String panel, n, g, q, c0, channels, firstBlock, lastBlock;
+        private final String panel, n, g, q, count, c0, channels, firstBlock, lastBlock;
         private final ConvLaneGather gather;
 
-        Filters(KernelEnv env, FunctionWriter f, String panel, String n, String g, String q, ConvLaneGather gather,
+        Filters(KernelEnv env, FunctionWriter f, String panel, String n, String g, String q, String count, ConvLaneGather gather,
                 String c0, String channels, String firstBlock, String lastBlock) {
             this.env = env;
             this.f = f;
@@ -118,6 +118,7 @@ final class ConvChannelsFirst {
             this.n = n;
             this.g = g;
             this.q = q;
+            this.count = count;
             this.gather = gather;
             this.c0 = c0;
             this.channels = channels;
@@ -144,7 +145,8 @@ final class ConvChannelsFirst {
                     f.let("load float, ptr %s, align 4", ConvVectors.at(f, env.ptr(f, k.bias()), filter(o0, r))));
             List<String> acc = tile.begin(f, env, firstBlock, bias, at, mask);
             acc = tile.accumulate(f, env, acc, ConvIr.mul(f, channels, Integer.toString(s.taps())), a, b);
-            tile.end(f, env, acc, lastBlock, k.epilogue().isRelu(), at, mask);
+            String whole = f.let("icmp eq i64 %s, %d", count, tilePixels);
+            tile.end(f, env, acc, lastBlock, k.epilogue().isRelu(), at, whole, (r, v) -> ConvVectors.allLanes(), mask);
         }
 
         /** The output channel of filter {@code o0 + r} of the group. */

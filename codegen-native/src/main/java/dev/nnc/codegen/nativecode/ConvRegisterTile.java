@@ -92,6 +92,17 @@ final class ConvRegisterTile {
         });
     }
 
+    /**
+     * As {@link #end(FunctionWriter, KernelEnv, List, String, boolean, Cells, Cells)}, with the
+     * masks of a whole tile when {@code whole} (an i1) holds, else those of a partial one. Whole
+     * tiles' masks are usually all-true constants: plain stores write whole cache lines without
+     * reading them first, which a large output's bandwidth notices.
+     */
+    void end(FunctionWriter f, KernelEnv env, List<String> acc, String last, boolean relu, Cells out,
+             String whole, Cells wholeMask, Cells partMask) {
+        ConvIr.either(f, whole, () -> end(f, env, acc, last, relu, out, wholeMask), () -> end(f, env, acc, last, relu, out, partMask));
+    }
+
     /** Stores the accumulators where {@code mask} allows, through a ReLU when {@code relu} and {@code last} (an i1) hold. */
     void end(FunctionWriter f, KernelEnv env, List<String> acc, String last, boolean relu, Cells out, Cells mask) {
         VectorOps ops = VectorOps.floats(f, env.lanes());

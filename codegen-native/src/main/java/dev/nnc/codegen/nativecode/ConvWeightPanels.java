@@ -32,7 +32,7 @@ final class ConvWeightPanels {
 
     boolean packed() { return packable(weight); }
 
-    int panelsPerGroup() { return (s.groupOutChannels() + width - 1) / width; }
+    private int panelsPerGroup() { return (s.groupOutChannels() + width - 1) / width; }
 
     private long elements() { return (long) s.groups() * panelsPerGroup() * s.depth() * width; }
 
