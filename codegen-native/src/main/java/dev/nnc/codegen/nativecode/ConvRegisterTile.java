@@ -95,8 +95,9 @@ final class ConvRegisterTile {
     /**
      * As {@link #end(FunctionWriter, KernelEnv, List, String, boolean, Cells, Cells)}, with the
      * masks of a whole tile when {@code whole} (an i1) holds, else those of a partial one. Whole
-     * tiles' masks are usually all-true constants: plain stores write whole cache lines without
-     * reading them first, which a large output's bandwidth notices.
+     * tiles' masks are usually all-true constants, so their stores are plain ones, which write a
+     * large output much faster than masked stores (measured on Zen 5: 11 ms to 7 ms for the
+     * first convolution of catsdogs_cnn at batch 32).
      */
     void end(FunctionWriter f, KernelEnv env, List<String> acc, String last, boolean relu, Cells out,
              String whole, Cells wholeMask, Cells partMask) {

@@ -55,7 +55,7 @@ final class PoolChannelsFirst {
                     String down = ConvVectors.splat(f, l, "i32", ConvIr.toI32(f, ConvIr.sub(f, bottom, top)));
                     return ops.toFloat(f.let("mul <%d x i32> %s, %s", l, across, down));
                 });
-                // A whole vector is a plain store: it writes whole cache lines without reading them first.
+                // A whole vector is a plain store, faster than a masked one on a large output (see ConvRegisterTile.end).
                 String dst = ConvVectors.at(f, outp, ConvIr.add(f, ConvIr.mul(f, u, ow), ox0));
                 ConvIr.either(f, f.let("icmp sle i64 %s, %s", ConvIr.add(f, ox0, Integer.toString(l)), ow),
                         () -> ops.store(result, dst), () -> ops.maskedStore(result, dst, valid));
