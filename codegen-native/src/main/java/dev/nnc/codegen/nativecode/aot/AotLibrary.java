@@ -63,11 +63,11 @@ public final class AotLibrary {
             sources.add(tables);
             for (Path source : sources) {
                 Path object = work.resolve(source.getFileName().toString().replaceAll("\\.c$", ".o"));
-                tools.compile(target.triple(), source, object);
+                tools.compile(target, source, object);
                 objects.add(object);
             }
             List<String> exports = CApi.functions(api).stream().map(CApi.Function::name).toList();
-            LibraryLinker linker = new LibraryLinker(tools, target.triple(), work);
+            LibraryLinker linker = new LibraryLinker(tools, target, work);
             if (kind == Kind.OBJECT) {
                 linker.relocatableObject(objects, exports, binary);
             } else {

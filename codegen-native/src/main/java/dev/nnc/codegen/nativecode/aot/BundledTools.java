@@ -1,6 +1,7 @@
 package dev.nnc.codegen.nativecode.aot;
 
 import dev.nnc.codegen.nativecode.NativeCompileException;
+import dev.nnc.codegen.nativecode.NativeTarget;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -75,11 +76,16 @@ final class BundledTools {
     /**
      * Compiles a C file of the runtime or of a model's tables into an object for the target:
      * freestanding (the few C library functions are declared by the sources), position
-     * independent, everything but the exported API hidden.
+     * independent, everything but the exported API hidden. On AArch64, atomics are inline
+     * instructions rather than calls to the compiler's support library, which the library
+     * does not link.
      */
-    void compile(String triple, Path source, Path object) {
-        run(clang, List.of("--target=" + triple, "-std=c11", "-O2", "-fPIC", "-ffreestanding", "-nostdinc",
-                "-fvisibility=hidden", "-fno-stack-protector", "-c", source.toString(), "-o", object.toString()));
+    void compile(NativeTarget target, Path source, Path object) {
+        List<String> args = new ArrayList<>(List.of("--target=" + target.triple(), "-std=c11", "-O2", "-fPIC", "-ffreestanding",
+                "-nostdinc", "-fvisibility=hidden", "-fno-stack-protector"));
+        if (target.isAArch64()) args.add("-mno-outline-atomics");
+        args.addAll(List.of("-c", source.toString(), "-o", object.toString()));
+        run(clang, args);
     }
 
     /** Runs lld as the GNU-style ELF linker. */

@@ -1,5 +1,6 @@
 package dev.nnc.codegen.nativecode.aot;
 
+import dev.nnc.codegen.nativecode.NativeTarget;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -22,13 +23,13 @@ final class LibraryLinker {
     private static final List<String> GLIBC_LIBRARIES = List.of("libm.so.6", "libpthread.so.0", "libc.so.6");
 
     private final BundledTools tools;
-    private final String triple;
+    private final NativeTarget target;
     private final Path work;
 
     /** @param work a private scratch directory for the link's side files */
-    LibraryLinker(BundledTools tools, String triple, Path work) {
+    LibraryLinker(BundledTools tools, NativeTarget target, Path work) {
         this.tools = tools;
-        this.triple = triple;
+        this.target = target;
         this.work = work;
     }
 
@@ -42,7 +43,7 @@ final class LibraryLinker {
                 "--version-script=" + versionScript, "-z", "now", "-z", "relro", "-z", "noexecstack", "--build-id=sha1",
                 "--eh-frame-hdr"));
         objects.forEach(o -> args.add(o.toString()));
-        if (triple.contains("-gnu")) libcStandIns().forEach(s -> args.add(s.toString()));
+        if (target.triple().contains("-gnu")) libcStandIns().forEach(s -> args.add(s.toString()));
         tools.link(args);
     }
 
@@ -58,7 +59,7 @@ final class LibraryLinker {
     /** Empty shared libraries carrying the glibc sonames, built for the target from an empty object. */
     private List<Path> libcStandIns() {
         Path empty = work.resolve("empty.o");
-        tools.compile(triple, write("empty.c", "/* nothing: a stand-in library has no symbols */\n"), empty);
+        tools.compile(target, write("empty.c", "/* nothing: a stand-in library has no symbols */\n"), empty);
         List<Path> out = new ArrayList<>();
         for (String soname : GLIBC_LIBRARIES) {
             Path stub = work.resolve("stand-in").resolve(soname);

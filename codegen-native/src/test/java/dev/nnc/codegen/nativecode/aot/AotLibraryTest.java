@@ -36,9 +36,10 @@ class AotLibraryTest {
             }
             """;
 
-    /** Modes: predict WEIGHTS BATCH; misuse WEIGHTS; create WEIGHTS; exports. Failures print the message. */
+    /** Modes: predict WEIGHTS BATCH; misuse WEIGHTS; concurrent WEIGHTS; create WEIGHTS; exports. Failures print the message. */
     static final String DRIVER = """
             #include <dlfcn.h>
+            #include <pthread.h>
             #include <stdio.h>
             #include <stdlib.h>
             #include <string.h>
@@ -46,6 +47,20 @@ class AotLibraryTest {
 
             static void report(const char* call, int status) {
                 printf("%s -> %d: %s\\n", call, status, status == 0 ? "ok" : iota_last_error());
+            }
+
+            /* Predicts 200 times with batches 1..9, checking every value; changes the thread count on the way. */
+            static void* hammer(void* model) {
+                static const float x[27];
+                long wrong = 0;
+                for (int i = 0; i < 200; i++) {
+                    int64_t batch = 1 + i % 9;
+                    float out[135];
+                    if (i % 50 == 49 && iota_set_threads(model, 1 + i % 4) != 0) wrong++;
+                    if (iota_predict(model, batch, x, batch * 3, out, batch * 15) != 0) wrong++;
+                    for (int k = 0; k < batch * 15; k++) wrong += out[k] != (float) (k / 3 % 5);
+                }
+                return (void*) wrong;
             }
 
             int main(int argc, char** argv) {
@@ -69,6 +84,16 @@ class AotLibraryTest {
                     }
                     for (int64_t i = 0; i < IOTA_OUT_Y_ELEMENTS(batch); i++) printf("%g ", y[i]);
                     printf("\\n");
+                } else if (strcmp(argv[1], "concurrent") == 0) {
+                    pthread_t threads[4];
+                    long wrong = 0;
+                    for (int t = 0; t < 4; t++) pthread_create(&threads[t], NULL, hammer, m);
+                    for (int t = 0; t < 4; t++) {
+                        void* result;
+                        pthread_join(threads[t], &result);
+                        wrong += (long) result;
+                    }
+                    printf("wrong=%ld\\n", wrong);
                 } else if (strcmp(argv[1], "misuse") == 0) {
                     float x[6] = {0}, y[30];
                     int64_t sizes[1] = {2}, short_lengths[1] = {5}, lengths_out[1] = {30};
@@ -121,7 +146,7 @@ class AotLibraryTest {
             }
             Path exe = dir.resolve("driver");
             SystemCc.cc("-std=c99", "-Wall", "-Werror", "-I", dir.toString(), dir.resolve("driver.c").toString(), "-o", exe.toString(),
-                    "-L", dir.toString(), "-liota", "-Wl,-rpath," + dir, "-ldl");
+                    "-L", dir.toString(), "-liota", "-Wl,-rpath," + dir, "-ldl", "-pthread");
             driver = exe;
         }
         return driver;
@@ -152,6 +177,11 @@ class AotLibraryTest {
             assertEquals(iota(13), drive(0, Map.of("NNC_THREADS", threads), "predict",
                     dir.resolve("weights.safetensors").toString(), "13").out().strip(), "NNC_THREADS=" + threads);
         }
+    }
+
+    @Test
+    void concurrentCallsOnOneModelAreCorrect() {
+        assertEquals("wrong=0", drive(0, Map.of("NNC_THREADS", "3"), "concurrent", dir.resolve("weights.safetensors").toString()).out().strip());
     }
 
     @Test

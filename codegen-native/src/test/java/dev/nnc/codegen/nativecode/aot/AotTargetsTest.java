@@ -18,6 +18,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -73,6 +74,26 @@ class AotTargetsTest {
         Path weights = dir.resolve("w.safetensors");
         Safetensors.write(weights, new LinkedHashMap<>(Map.of("w", Tensor.ofFloats(DType.F32, new int[] {2, 2}, new float[4]))));
         assertEquals(AotLibraryTest.iota(1), SystemCc.expect(0, List.of(exe.toString(), weights.toString()), Map.of()).out().strip());
+    }
+
+    /** Where an AArch64 cross compiler and qemu are installed, the AArch64 library runs the driver's checks under emulation. */
+    @Test
+    void aarch64LibraryRunsUnderQemu() throws IOException {
+        Assumptions.assumeTrue(SystemCc.available("aarch64-linux-gnu-gcc") && SystemCc.available("qemu-aarch64"),
+                "no aarch64-linux-gnu-gcc and qemu-aarch64 to run an AArch64 program (Debian: gcc-aarch64-linux-gnu qemu-user)");
+        build(NativeTarget.of("aarch64-linux-gnu", null), dir.resolve("libiota.so"));
+        Files.writeString(dir.resolve("driver.c"), AotLibraryTest.DRIVER);
+        Path exe = dir.resolve("driver");
+        SystemCc.compiler("aarch64-linux-gnu-gcc", "-I", dir.toString(), dir.resolve("driver.c").toString(), "-o", exe.toString(),
+                "-L", dir.toString(), "-liota", "-Wl,-rpath," + dir, "-ldl", "-pthread");
+        Path weights = dir.resolve("w.safetensors");
+        Safetensors.write(weights, new LinkedHashMap<>(Map.of("w", Tensor.ofFloats(DType.F32, new int[] {2, 2}, new float[4]))));
+        Map<String, String> env = Map.of("QEMU_LD_PREFIX", "/usr/aarch64-linux-gnu", "NNC_THREADS", "3");
+        assertEquals(AotLibraryTest.iota(7), SystemCc.expect(0, List.of("qemu-aarch64", exe.toString(), "predict", weights.toString(), "7"), env)
+                .out().strip());
+        assertEquals("wrong=0", SystemCc.expect(0, List.of("qemu-aarch64", exe.toString(), "concurrent", weights.toString()), env).out().strip());
+        AotLibraryTest.assertLine(SystemCc.expect(0, List.of("qemu-aarch64", exe.toString(), "misuse", weights.toString()), env).out(),
+                "short input -> -1: input 'x' (f32[B,3]) needs 6 elements for B = 2, but its length is 5");
     }
 
     /** ELF64, little-endian, of the given file type and machine. */
