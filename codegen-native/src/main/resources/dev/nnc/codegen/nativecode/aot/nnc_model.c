@@ -87,6 +87,7 @@ int nnc_rt_set_threads(nnc_model* m, int threads) {
     return 0;
 }
 
+/* " for B = 2, S = 3": the sizes a message's numbers hold for. */
 static void append_sizes(nnc_text* t, const nnc_model_desc* d, const int64_t* sizes) {
     for (int i = 0; i < d->symbol_count; i++) {
         nnc_text_append(t, "%s%s = %lld", i ? ", " : " for ", d->symbols[i].name, (long long) sizes[i]);
@@ -96,18 +97,16 @@ static void append_sizes(nnc_text* t, const nnc_model_desc* d, const int64_t* si
 /* Checks one input or output buffer: present, and exactly as long as its shape needs for these sizes. */
 static int check_buffer(const nnc_model_desc* d, const nnc_tensor_desc* t, const char* kind, const int64_t* sizes,
                         const void* data, int64_t length) {
-    nnc_text sizes_text = {{0}, 0};
-    append_sizes(&sizes_text, d, sizes);
     int64_t needed;
-    if (nnc_dim_eval(t->elements, sizes, &needed) != 0) {
-        return nnc_fail("%s '%s' (%s) has no valid size%s", kind, t->name, t->type, sizes_text.text);
+    int valid = nnc_dim_eval(t->elements, sizes, &needed) == 0;
+    if (valid && length == needed) {
+        return data == NULL && needed > 0 ? nnc_fail("%s '%s' (%s) is NULL", kind, t->name, t->type) : 0;
     }
-    if (length != needed) {
-        return nnc_fail("%s '%s' (%s) needs %lld elements%s, but its length is %lld", kind, t->name, t->type,
-                        (long long) needed, sizes_text.text, (long long) length);
-    }
-    if (data == NULL && needed > 0) return nnc_fail("%s '%s' (%s) is NULL", kind, t->name, t->type);
-    return 0;
+    nnc_text for_sizes = {{0}, 0};
+    append_sizes(&for_sizes, d, sizes);
+    if (!valid) return nnc_fail("%s '%s' (%s) has no valid size%s", kind, t->name, t->type, for_sizes.text);
+    return nnc_fail("%s '%s' (%s) needs %lld elements%s, but its length is %lld", kind, t->name, t->type, (long long) needed,
+                    for_sizes.text, (long long) length);
 }
 
 static int64_t element_size(const nnc_tensor_desc* t) { return t->element == NNC_ELEMENT_I64 ? 8 : 4; }
