@@ -35,6 +35,11 @@ final class Conv2dCodegen implements KernelCodegen<Kernel.Conv2d> {
         new ConvChannelsLast(k, env).prepare(env, f);
     }
 
+    /** Whether the epilogue is more than the ReLU done in registers: then it runs on finished output rows. */
+    static boolean epilogueOnRows(Kernel.Conv2d k) {
+        return !k.epilogue().isNone() && !k.epilogue().isRelu();
+    }
+
     private static boolean channelsLast(Kernel.Conv2d k) {
         return k.layout() == Kernel.Layout.NHWC;
     }

@@ -6,8 +6,8 @@ import java.util.List;
 /**
  * A convolution with channels-first x and output as one implicit GEMM per image and group,
  * {@code out[O, pixels] = W[O, depth] · patches[depth, pixels]}: vectors run along the output
- * pixels of an image (across its rows), a tile is {@code rows} output channels times two
- * vectors of pixels. The OIHW weights are the left operand as they are (a filter is a
+ * pixels of an image (along an output row when rows are at least a tile wide, else across
+ * rows), a tile is {@code rows} output channels times two vectors of pixels. The OIHW weights are the left operand as they are (a filter is a
  * contiguous row of depth steps), so nothing is packed; the patches of a tile's pixels are
  * gathered into a stack panel once per depth block and multiplied with every filter of the
  * group. Grouped and depthwise convolutions are the same loop with fewer filters per group.
@@ -56,15 +56,29 @@ final class ConvChannelsFirst {
             String g = ConvIr.rem(f, imageGroup, Integer.toString(s.groups()));
             String oy0 = ConvIr.mul(f, ConvIr.rem(f, u, bands), band);
             String oy1 = ConvIr.min(f, oh, ConvIr.add(f, oy0, band));
-            String end = ConvIr.mul(f, oy1, ow);
-            f.loop(ConvIr.mul(f, oy0, ow), end, tilePixels, q -> tile(env, f, panel, n, g, q, ConvIr.min(f, Integer.toString(tilePixels), ConvIr.sub(f, end, q))));
-            if (!k.epilogue().isNone() && !k.epilogue().isRelu()) {
+            if (rowTiles()) {
+                f.loop(oy0, oy1, 1, oy -> f.loop("0", ow, tilePixels, ox -> tile(env, f, panel, n, g,
+                        ConvIr.add(f, ConvIr.mul(f, oy, ow), ox), ConvIr.min(f, Integer.toString(tilePixels), ConvIr.sub(f, ow, ox)))));
+            } else {
+                String end = ConvIr.mul(f, oy1, ow);
+                f.loop(ConvIr.mul(f, oy0, ow), end, tilePixels, q -> tile(env, f, panel, n, g, q,
+                        ConvIr.min(f, Integer.toString(tilePixels), ConvIr.sub(f, end, q))));
+            }
+            if (Conv2dCodegen.epilogueOnRows(k)) {
                 f.loop("0", Integer.toString(s.groupOutChannels()), 1, o -> {
                     String rows = ConvIr.mul(f, outRow(f, n, g, o), oh);
                     Epilogues.applyInPlace(env, f, k.out(), k.epilogue(), ConvIr.add(f, rows, oy0), ConvIr.add(f, rows, oy1));
                 });
             }
         });
+    }
+
+    /**
+     * Whether tiles follow the output rows: then at stride 1 their patches are runs of x (see
+     * {@link ConvLaneGather}). Rows narrower than a tile are better packed across rows.
+     */
+    private boolean rowTiles() {
+        return s.outWidth().isKnown() && s.outWidth().known().getAsLong() >= tilePixels;
     }
 
     /** {@code count} pixels from pixel q of image n, every filter of group g. */
@@ -75,7 +89,7 @@ final class ConvChannelsFirst {
         blocks.forEach(f, (c0, channels, firstBlock, lastBlock) -> {
             gather.fill(panel, tilePixels, ConvIr.add(f, ConvIr.mul(f, g, Integer.toString(s.groupChannels())), c0), channels);
             int fullTiles = s.groupOutChannels() / full.rows(), rest = s.groupOutChannels() % full.rows();
-            Filters filters = new Filters(env, f, panel, n, g, q, gather, c0, channels, firstBlock, lastBlock);
+            Filters filters = new Filters(env, f, panel, n, g, q, count, gather, c0, channels, firstBlock, lastBlock);
             if (fullTiles > 0) {
                 f.loop("0", Integer.toString(fullTiles), 1, t -> filters.multiply(full, ConvIr.mul(f, t, Integer.toString(full.rows()))));
             }
@@ -93,10 +107,10 @@ final class ConvChannelsFirst {
     private final class Filters {
         private final KernelEnv env;
         private final FunctionWriter f;
-        private final String panel, n, g, q, c0, channels, firstBlock, lastBlock;
+        private final String panel, n, g, q, count, c0, channels, firstBlock, lastBlock;
         private final ConvLaneGather gather;
 
-        Filters(KernelEnv env, FunctionWriter f, String panel, String n, String g, String q, ConvLaneGather gather,
+        Filters(KernelEnv env, FunctionWriter f, String panel, String n, String g, String q, String count, ConvLaneGather gather,
                 String c0, String channels, String firstBlock, String lastBlock) {
             this.env = env;
             this.f = f;
@@ -104,6 +118,7 @@ final class ConvChannelsFirst {
             this.n = n;
             this.g = g;
             this.q = q;
+            this.count = count;
             this.gather = gather;
             this.c0 = c0;
             this.channels = channels;
@@ -120,16 +135,18 @@ final class ConvChannelsFirst {
             // Filter o of the group is row g * O/groups + o of the OIHW weights, depth steps in their own order.
             ConvRegisterTile.RowScalars a = (p, r) -> ConvVectors.at(f, w, ConvIr.add(f,
                     ConvIr.mul(f, filter(o0, r), Integer.toString(s.depth())), ConvIr.add(f, blockStart, p)));
-            ConvRegisterTile.StepVectors b = (p, v) -> ConvVectors.load(f, env, ConvVectors.at(f, panel,
+            VectorOps ops = VectorOps.floats(f, l);
+            ConvRegisterTile.StepVectors b = (p, v) -> ops.load(ConvVectors.at(f, panel,
                     ConvIr.add(f, ConvIr.mul(f, p, Integer.toString(tilePixels)), Integer.toString(v * l))));
             ConvRegisterTile.Cells at = (r, v) -> ConvVectors.at(f, out, ConvIr.add(f,
                     ConvIr.mul(f, outRow(f, n, g, ConvIr.add(f, o0, Integer.toString(r))), perImage), ConvIr.add(f, q, Integer.toString(v * l))));
             ConvRegisterTile.Cells mask = (r, v) -> gather.valid(v);
-            ConvRegisterTile.Cells bias = k.bias() == null ? null : (r, v) -> ConvVectors.splatFloat(f, env,
+            ConvRegisterTile.Cells bias = k.bias() == null ? null : (r, v) -> ops.splat(
                     f.let("load float, ptr %s, align 4", ConvVectors.at(f, env.ptr(f, k.bias()), filter(o0, r))));
             List<String> acc = tile.begin(f, env, firstBlock, bias, at, mask);
             acc = tile.accumulate(f, env, acc, ConvIr.mul(f, channels, Integer.toString(s.taps())), a, b);
-            tile.end(f, env, acc, lastBlock, k.epilogue().isRelu(), at, mask);
+            String whole = f.let("icmp eq i64 %s, %d", count, tilePixels);
+            tile.end(f, env, acc, lastBlock, k.epilogue().isRelu(), at, whole, (r, v) -> ConvVectors.allLanes(), mask);
         }
 
         /** The output channel of filter {@code o0 + r} of the group. */

@@ -41,8 +41,6 @@ final class ConvChannelsLast {
         this.weights = new ConvWeightPanels(s, blocks, k.weight(), lanes, 2 * env.lanes());
     }
 
-    boolean hasPrepare() { return weights.packed(); }
-
     void prepare(KernelEnv env, FunctionWriter f) {
         weights.pack(env, f);
     }
@@ -63,7 +61,7 @@ final class ConvChannelsLast {
             } else {
                 f.loop("0", Integer.toString(s.groups()), 1, g -> tile.group(g, panel));
             }
-            if (!k.epilogue().isNone() && !k.epilogue().isRelu()) {
+            if (Conv2dCodegen.epilogueOnRows(k)) {
                 Epilogues.applyInPlace(env, f, k.out(), k.epilogue(), first, ConvIr.add(f, first, count));
             }
         });
@@ -75,6 +73,8 @@ final class ConvChannelsLast {
         private final FunctionWriter f;
         private final String first, count;
         private final List<String> rowValid = new ArrayList<>();
+        /** i1: the tile has all its rows. */
+        private final String wholeTile;
         private final ConvLaneGather laneGather;
 
         Tile(KernelEnv env, FunctionWriter f, String first, String count) {
@@ -83,6 +83,7 @@ final class ConvChannelsLast {
             this.first = first;
             this.count = count;
             for (int r = 0; r < full.rows(); r++) rowValid.add(ConvIr.less(f, Integer.toString(r), count));
+            wholeTile = f.let("icmp eq i64 %s, %d", count, full.rows());
             laneGather = lanes ? new ConvLaneGather(f, env, s, env.ptr(f, k.x()), first, count, panelStride / env.lanes()) : null;
         }
 
@@ -114,9 +115,9 @@ final class ConvChannelsLast {
                 return new Patches(panel, Integer.toString(panelStride), "1");
             }
             // Pointwise: a whole tile reads its rows of x in place; a short one must not read past x.
-            String whole = f.let("icmp eq i64 %s, %d", count, full.rows());
+            String whole = wholeTile;
             String inPlace = ConvVectors.at(f, x, ConvIr.add(f, ConvIr.mul(f, first, Integer.toString(s.channels())), xChannel));
-            ConvIr.either(f, whole, () -> {}, () -> rows.fill(panel, full.rows(), panelStride, first, count, xChannel, channels));
+            f.ifThen(f.let("xor i1 %s, true", whole), () -> rows.fill(panel, full.rows(), panelStride, first, count, xChannel, channels));
             String base = f.let("select i1 %s, ptr %s, ptr %s", whole, inPlace, panel);
             String stride = f.let("select i1 %s, i64 %d, i64 %d", whole, s.channels(), panelStride);
             return new Patches(base, stride, "1");
@@ -147,7 +148,7 @@ final class ConvChannelsLast {
                     channelMask.add(mask);
                     if (k.bias() != null) {
                         String at = ConvVectors.at(f, env.ptr(f, k.bias()), ConvIr.add(f, channel, Integer.toString(v * l)));
-                        bias.add(ConvVectors.maskedLoad(f, env, at, mask, "zeroinitializer"));
+                        bias.add(VectorOps.floats(f, l).maskedLoad(at, mask));
                     }
                 }
                 String out = env.ptr(f, k.out());
@@ -158,10 +159,9 @@ final class ConvChannelsLast {
                 List<String> acc = tile.begin(f, env, firstBlock, k.bias() == null ? null : (r, v) -> bias.get(v), at, mask);
                 ConvRegisterTile.StepVectors b = weights.operand(env, f, g, j, c0, channels);
                 acc = tile.accumulate(f, env, acc, ConvIr.mul(f, channels, Integer.toString(s.taps())), a.in(f), b);
-                tile.end(f, env, acc, lastBlock, k.epilogue().isRelu(), at, mask);
+                tile.end(f, env, acc, lastBlock, k.epilogue().isRelu(), at, wholeTile, (r, v) -> channelMask.get(v), mask);
             }
         }
-
     }
 
     /** a(r, p) at {@code base + r * rowStride + p * stepStride} (i64 values). */

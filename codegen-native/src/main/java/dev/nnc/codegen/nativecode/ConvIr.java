@@ -91,7 +91,7 @@ final class ConvIr {
         f.begin(done);
     }
 
-    static boolean isLiteral(String v) {
+    private static boolean isLiteral(String v) {
         return !v.isEmpty() && (Character.isDigit(v.charAt(0)) || (v.charAt(0) == '-' && v.length() > 1));
     }
 

@@ -10,9 +10,10 @@ import java.util.List;
  * {@link #fill} writes, for each depth step p = (channel, tap), the tile's values at
  * {@code panel + p * stride} (zeros in the padding), one vector per group of lanes.
  *
- * <p>When every lane lies in one output row and its windows miss the padding (at stride 1,
- * the usual case), each step is one contiguous run of x: a masked vector load. Otherwise each
- * step is a masked gather with the lanes' own coordinates.
+ * <p>When every lane lies in one output row (at stride 1, the usual case), a step is one
+ * contiguous run of x: a masked vector load, the mask (lanes whose tap is in the padding are
+ * off) computed once per tap for all channels. Otherwise each step is a masked gather with the
+ * lanes' own coordinates.
  */
 final class ConvLaneGather {
     private final FunctionWriter f;
@@ -23,8 +24,8 @@ final class ConvLaneGather {
     private final String image;
     private final List<String> valid = new ArrayList<>(), rowStart = new ArrayList<>(), colStart = new ArrayList<>(),
             imageOffset = new ArrayList<>();
-    /** i1: the contiguous case holds; and the first lane's window corner relative to its image's channel plane. */
-    private final String contiguous, corner;
+    /** i1: the lanes are in one output row (stride 1 only, else "false"); its window's first input row and column. */
+    private final String oneRow, iy0, ix0;
 
     /** Emits the lanes' coordinates for the tile of {@code count} pixels (i64 values) from {@code first}. */
     ConvLaneGather(FunctionWriter f, KernelEnv env, ConvShape s, String x, String first, String count, int vectors) {
@@ -49,13 +50,10 @@ final class ConvLaneGather {
             imageOffset.add(f.let("mul <%d x i32> %s, %s", l, dn, imageSize32));
             valid.add(ConvVectors.lanesBelow(f, l, v * l, count32));
         }
-        String iy0 = ConvIr.sub(f, ConvIr.mul(f, ConvIr.div(f, r0, ow), Integer.toString(s.strideH())), Integer.toString(s.padTop()));
-        String ix0 = ConvIr.sub(f, ConvIr.rem(f, r0, ow), Integer.toString(s.padLeft()));
-        corner = ConvIr.add(f, ConvIr.mul(f, iy0, env.dim(f, s.width())), ix0);
-        // One output row at stride 1: the lanes' windows are one run of x per step.
-        contiguous = s.strideW() != 1 ? "false" : ConvIr.and(f,
-                f.let("icmp sle i64 %s, %s", ConvIr.add(f, ConvIr.rem(f, r0, ow), count), ow),
-                s.windowsInside(env, f, iy0, ix0, ConvIr.sub(f, count, "1")));
+        String ox0 = ConvIr.rem(f, r0, ow);
+        iy0 = ConvIr.sub(f, ConvIr.mul(f, ConvIr.div(f, r0, ow), Integer.toString(s.strideH())), Integer.toString(s.padTop()));
+        ix0 = ConvIr.sub(f, ox0, Integer.toString(s.padLeft()));
+        oneRow = s.strideW() != 1 ? "false" : f.let("icmp sle i64 %s, %s", ConvIr.add(f, ox0, count), ow);
     }
 
     /** The mask of the lanes of vector v that hold a pixel. */
@@ -66,25 +64,37 @@ final class ConvLaneGather {
      * every tap: depth step {@code c * taps + tap} at {@code panel + step * stride}.
      */
     void fill(String panel, int stride, String firstChannel, String channelCount) {
-        if (contiguous.equals("false")) {
+        if (oneRow.equals("false")) {
             gathered(panel, stride, firstChannel, channelCount);
         } else {
-            ConvIr.either(f, contiguous, () -> contiguousRuns(panel, stride, firstChannel, channelCount),
+            ConvIr.either(f, oneRow, () -> runs(panel, stride, firstChannel, channelCount),
                     () -> gathered(panel, stride, firstChannel, channelCount));
         }
     }
 
-    private void contiguousRuns(String panel, int stride, String firstChannel, String channelCount) {
-        String plane = s.planeSize(env, f), w = env.dim(f, s.width());
-        eachStep(channelCount, (c, kh, kw, step) -> {
-            String channel = ConvIr.mul(f, ConvIr.add(f, firstChannel, c), plane);
-            String tap = ConvIr.add(f, ConvIr.mul(f, ConvIr.mul(f, kh, Integer.toString(s.dilationH())), w),
-                    ConvIr.mul(f, kw, Integer.toString(s.dilationW())));
-            String run = ConvIr.add(f, ConvIr.add(f, channel, corner), tap);
+    /** Lanes in one output row: tap (kh, kw) of every lane is the run of x from (iy0 + kh, ix0 + kw) in each channel. */
+    private void runs(String panel, int stride, String firstChannel, String channelCount) {
+        int l = env.lanes();
+        String plane = s.planeSize(env, f), h = env.dim(f, s.height()), w = env.dim(f, s.width());
+        String w32 = vectorOf(w);
+        eachTap((kh, kw, tap) -> {
+            String iy = ConvIr.add(f, iy0, ConvIr.mul(f, kh, Integer.toString(s.dilationH())));
+            String ix = ConvIr.add(f, ix0, ConvIr.mul(f, kw, Integer.toString(s.dilationW())));
+            String rowInside = ConvIr.within(f, iy, h);
+            List<String> masks = new ArrayList<>(vectors);
             for (int v = 0; v < vectors; v++) {
-                String src = ConvVectors.at(f, image, ConvIr.add(f, run, Integer.toString(v * env.lanes())));
-                store(ConvVectors.maskedLoad(f, env, src, valid.get(v), "zeroinitializer"), panel, stride, step, v);
+                String columns = f.let("add <%d x i32> %s, %s", l, vectorOf(ix), ConvVectors.laneIndices(l, v * l));
+                String inside = f.let("and <%d x i1> %s, %s", l, valid.get(v), f.let("icmp ult <%d x i32> %s, %s", l, columns, w32));
+                masks.add(ConvVectors.maskIf(f, l, rowInside, inside));
             }
+            String run = ConvVectors.at(f, image, ConvIr.add(f, ConvIr.mul(f, iy, w), ix));
+            f.loop("0", channelCount, 1, c -> {
+                String channel = ConvVectors.at(f, run, ConvIr.mul(f, ConvIr.add(f, firstChannel, c), plane));
+                for (int v = 0; v < vectors; v++) {
+                    String loaded = VectorOps.floats(f, l).maskedLoad(ConvVectors.at(f, channel, Integer.toString(v * l)), masks.get(v));
+                    store(loaded, panel, stride, step(c, tap), v);
+                }
+            });
         });
     }
 
@@ -92,41 +102,48 @@ final class ConvLaneGather {
         int l = env.lanes();
         String h32 = vectorOf(env.dim(f, s.height())), w32 = vectorOf(env.dim(f, s.width()));
         String plane = s.planeSize(env, f);
-        eachStep(channelCount, (c, kh, kw, step) -> {
-            String channel = vectorOf(ConvIr.mul(f, ConvIr.add(f, firstChannel, c), plane));
+        eachTap((kh, kw, tap) -> {
             String dy = vectorOf(ConvIr.mul(f, kh, Integer.toString(s.dilationH())));
             String dx = vectorOf(ConvIr.mul(f, kw, Integer.toString(s.dilationW())));
+            List<String> masks = new ArrayList<>(vectors), offsets = new ArrayList<>(vectors);
             for (int v = 0; v < vectors; v++) {
                 String iy = f.let("add <%d x i32> %s, %s", l, rowStart.get(v), dy);
                 String ix = f.let("add <%d x i32> %s, %s", l, colStart.get(v), dx);
                 String inside = f.let("and <%d x i1> %s, %s", l, f.let("icmp ult <%d x i32> %s, %s", l, iy, h32),
                         f.let("icmp ult <%d x i32> %s, %s", l, ix, w32));
-                String mask = f.let("and <%d x i1> %s, %s", l, inside, valid.get(v));
-                String offset = f.let("add <%d x i32> %s, %s", l, imageOffset.get(v), channel);
-                offset = f.let("add <%d x i32> %s, %s", l, offset, f.let("mul <%d x i32> %s, %s", l, iy, w32));
-                offset = f.let("add <%d x i32> %s, %s", l, offset, ix);
-                store(ConvVectors.gather(f, env, image, offset, mask), panel, stride, step, v);
+                masks.add(f.let("and <%d x i1> %s, %s", l, inside, valid.get(v)));
+                String offset = f.let("add <%d x i32> %s, %s", l, imageOffset.get(v), f.let("mul <%d x i32> %s, %s", l, iy, w32));
+                offsets.add(f.let("add <%d x i32> %s, %s", l, offset, ix));
             }
+            f.loop("0", channelCount, 1, c -> {
+                String channel = vectorOf(ConvIr.mul(f, ConvIr.add(f, firstChannel, c), plane));
+                for (int v = 0; v < vectors; v++) {
+                    String at = f.let("add <%d x i32> %s, %s", l, offsets.get(v), channel);
+                    store(ConvVectors.gather(f, env, image, at, masks.get(v)), panel, stride, step(c, tap), v);
+                }
+            });
         });
     }
 
-    /** One depth step: channel c of the block, tap (kh, kw), and its index {@code c * taps + kh * kernelW + kw}. */
+    /** A window position: row kh, column kw, and its index {@code kh * kernelW + kw}. */
     @FunctionalInterface
-    private interface Step {
-        void emit(String c, String kh, String kw, String step);
+    private interface Tap {
+        void emit(String kh, String kw, String tap);
     }
 
-    private void eachStep(String channelCount, Step body) {
-        f.loop("0", channelCount, 1, c -> f.loop("0", Integer.toString(s.kernelH()), 1, kh ->
-                f.loop("0", Integer.toString(s.kernelW()), 1, kw -> {
-                    String tap = ConvIr.add(f, ConvIr.mul(f, kh, Integer.toString(s.kernelW())), kw);
-                    body.emit(c, kh, kw, ConvIr.add(f, ConvIr.mul(f, c, Integer.toString(s.taps())), tap));
-                })));
+    private void eachTap(Tap body) {
+        f.loop("0", Integer.toString(s.kernelH()), 1, kh -> f.loop("0", Integer.toString(s.kernelW()), 1, kw ->
+                body.emit(kh, kw, ConvIr.add(f, ConvIr.mul(f, kh, Integer.toString(s.kernelW())), kw))));
+    }
+
+    /** The depth step of channel c of the block at a tap: channel-major, the OIHW filters' own order. */
+    private String step(String c, String tap) {
+        return ConvIr.add(f, ConvIr.mul(f, c, Integer.toString(s.taps())), tap);
     }
 
     private void store(String value, String panel, int stride, String step, int v) {
         String at = ConvIr.add(f, ConvIr.mul(f, step, Integer.toString(stride)), Integer.toString(v * env.lanes()));
-        f.emit("store %s %s, ptr %s, align 4", env.vf(), value, ConvVectors.at(f, panel, at));
+        VectorOps.floats(f, env.lanes()).store(value, ConvVectors.at(f, panel, at));
     }
 
     /** {@code coordinate * stride - pad}: where a lane's window starts along one axis. */

@@ -63,7 +63,7 @@ final class ConvRegisterTile {
             for (int v = 0; v < vectors; v++) {
                 String initial = bias == null ? "zeroinitializer" : bias.at(r, v);
                 if (!first.equals("true")) {
-                    String stored = ConvVectors.maskedLoad(f, env, out.at(r, v), mask.at(r, v), "zeroinitializer");
+                    String stored = VectorOps.floats(f, env.lanes()).maskedLoad(out.at(r, v), mask.at(r, v));
                     initial = f.let("select i1 %s, %s %s, %s %s", first, env.vf(), initial, env.vf(), stored);
                 }
                 acc.add(initial);
@@ -74,6 +74,7 @@ final class ConvRegisterTile {
 
     /** Runs {@code steps} depth steps over the accumulators and returns them. */
     List<String> accumulate(FunctionWriter f, KernelEnv env, List<String> acc, String steps, RowScalars a, StepVectors b) {
+        VectorOps ops = VectorOps.floats(f, env.lanes());
         List<String[]> carried = new ArrayList<>();
         for (String init : acc) carried.add(new String[] {env.vf(), init});
         return f.loopCarrying("0", steps, "1", carried, (p, current) -> {
@@ -82,26 +83,39 @@ final class ConvRegisterTile {
             List<String> next = new ArrayList<>(current.size());
             for (int r = 0; r < rows; r++) {
                 String scalar = f.let("load float, ptr %s, align 4", a.at(p, r));
-                String broadcast = ConvVectors.splatFloat(f, env, scalar);
+                String broadcast = ops.splat(scalar);
                 for (int v = 0; v < vectors; v++) {
-                    next.add(ConvVectors.fma(f, env, broadcast, bs.get(v), current.get(r * vectors + v)));
+                    next.add(ops.fma(broadcast, bs.get(v), current.get(r * vectors + v)));
                 }
             }
             return next;
         });
     }
 
+    /**
+     * As {@link #end(FunctionWriter, KernelEnv, List, String, boolean, Cells, Cells)}, with the
+     * masks of a whole tile when {@code whole} (an i1) holds, else those of a partial one. Whole
+     * tiles' masks are usually all-true constants: plain stores write whole cache lines without
+     * reading them first, which a large output's bandwidth notices.
+     */
+    void end(FunctionWriter f, KernelEnv env, List<String> acc, String last, boolean relu, Cells out,
+             String whole, Cells wholeMask, Cells partMask) {
+        ConvIr.either(f, whole, () -> end(f, env, acc, last, relu, out, wholeMask), () -> end(f, env, acc, last, relu, out, partMask));
+    }
+
     /** Stores the accumulators where {@code mask} allows, through a ReLU when {@code relu} and {@code last} (an i1) hold. */
     void end(FunctionWriter f, KernelEnv env, List<String> acc, String last, boolean relu, Cells out, Cells mask) {
+        VectorOps ops = VectorOps.floats(f, env.lanes());
         for (int r = 0; r < rows; r++) {
             for (int v = 0; v < vectors; v++) {
                 String value = acc.get(r * vectors + v);
                 if (relu) {
-                    String clamped = ConvVectors.relu(f, env, value);
+                    // Keeps NaN, as the JVM's Math.max(v, 0f) does.
+                    String clamped = ops.select(ops.lt(value, "zeroinitializer"), "zeroinitializer", value);
                     value = last.equals("true") ? clamped
                             : f.let("select i1 %s, %s %s, %s %s", last, env.vf(), clamped, env.vf(), value);
                 }
-                ConvVectors.maskedStore(f, env, value, out.at(r, v), mask.at(r, v));
+                ops.maskedStore(value, out.at(r, v), mask.at(r, v));
             }
         }
     }

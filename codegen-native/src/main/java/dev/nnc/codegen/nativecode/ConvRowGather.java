@@ -40,7 +40,7 @@ final class ConvRowGather {
                 String ix0 = ConvIr.sub(f, ConvIr.mul(f, ConvIr.rem(f, inImage, ow), Integer.toString(s.strideW())), Integer.toString(s.padLeft()));
                 String image = ConvVectors.at(f, x, ConvIr.add(f, ConvIr.mul(f, ConvIr.div(f, pixel, perImage), s.imageSize(env, f)), firstChannel));
                 if (wholeRows) {
-                    ConvIr.either(f, s.windowsInside(env, f, iy0, ix0, "0"), () -> windowRows(image, row, iy0, ix0), () -> taps(image, row, iy0, ix0, channelCount));
+                    ConvIr.either(f, s.windowInside(env, f, iy0, ix0), () -> windowRows(image, row, iy0, ix0), () -> taps(image, row, iy0, ix0, channelCount));
                 } else {
                     taps(image, row, iy0, ix0, channelCount);
                 }

@@ -63,14 +63,10 @@ record ConvShape(Dim batch, int channels, Dim height, Dim width, int outChannels
         return ConvIr.mul(f, planeSize(env, f), Integer.toString(channels));
     }
 
-    /**
-     * An i1: whether the windows of {@code 1 + extraColumns} neighbouring output pixels, the
-     * first starting at input (iy0, ix0), all miss the padding (stride 1 along the width when
-     * extraColumns is not 0).
-     */
-    String windowsInside(KernelEnv env, FunctionWriter f, String iy0, String ix0, String extraColumns) {
+    /** An i1: whether the window starting at input (iy0, ix0) misses the padding. */
+    String windowInside(KernelEnv env, FunctionWriter f, String iy0, String ix0) {
         String lastRow = ConvIr.add(f, iy0, Integer.toString((kernelH - 1) * dilationH));
-        String lastCol = ConvIr.add(f, ConvIr.add(f, ix0, extraColumns), Integer.toString((kernelW - 1) * dilationW));
+        String lastCol = ConvIr.add(f, ix0, Integer.toString((kernelW - 1) * dilationW));
         String rows = ConvIr.and(f, f.let("icmp sge i64 %s, 0", iy0), ConvIr.less(f, lastRow, env.dim(f, height)));
         return ConvIr.and(f, rows, ConvIr.and(f, f.let("icmp sge i64 %s, 0", ix0), ConvIr.less(f, lastCol, env.dim(f, width))));
     }

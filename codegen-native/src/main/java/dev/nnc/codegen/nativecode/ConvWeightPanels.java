@@ -32,7 +32,7 @@ final class ConvWeightPanels {
 
     boolean packed() { return packable(weight); }
 
-    int panelsPerGroup() { return (s.groupOutChannels() + width - 1) / width; }
+    private int panelsPerGroup() { return (s.groupOutChannels() + width - 1) / width; }
 
     private long elements() { return (long) s.groups() * panelsPerGroup() * s.depth() * width; }
 
@@ -46,7 +46,8 @@ final class ConvWeightPanels {
         String panelIndex = ConvIr.add(f, ConvIr.mul(f, group, Integer.toString(panelsPerGroup())), panel);
         if (packed()) {
             String slab = ConvVectors.at(f, env.workspace(f, "panels", elements()), slabOffset(f, panelIndex, firstChannel));
-            return (p, v) -> ConvVectors.load(f, env, ConvVectors.at(f, slab,
+            VectorOps ops = VectorOps.floats(f, env.lanes());
+            return (p, v) -> ops.load(ConvVectors.at(f, slab,
                     ConvIr.add(f, ConvIr.mul(f, p, Integer.toString(width)), Integer.toString(v * env.lanes()))));
         }
         int l = env.lanes();

@@ -2,7 +2,6 @@ package dev.nnc.codegen.nativecode;
 
 import dev.nnc.ir.Shape;
 import dev.nnc.ir.kernel.Kernel;
-import java.util.List;
 
 /**
  * Pooling of a channels-first x, vectors along the output width: a work unit is an output row
@@ -33,6 +32,7 @@ final class PoolChannelsFirst {
         PoolAxis rows = PoolAxis.scalar(h, k.kernel().get(0), k.stride().get(0), k.padding().get(0), k.padding().get(2));
         PoolAxis cols = PoolAxis.lanes(f, l, w, k.kernel().get(1), strideW, padLeft, k.padding().get(3));
         String w32 = ConvVectors.splat(f, l, "i32", ConvIr.toI32(f, w));
+        VectorOps ops = VectorOps.floats(f, l);
         f.loop(from, to, 1, u -> {
             String plane = ConvIr.div(f, u, oh);
             String rowStart = rows.start(f, ConvIr.rem(f, u, oh));
@@ -41,24 +41,24 @@ final class PoolChannelsFirst {
                 String ox = f.let("add <%d x i32> %s, %s", l, ConvVectors.splat(f, l, "i32", ConvIr.toI32(f, ox0)), ConvVectors.laneIndices(l, 0));
                 String valid = ConvVectors.lanesBelow(f, l, 0, ConvIr.toI32(f, ConvIr.sub(f, ow, ox0)));
                 String colStart = cols.start(f, ox);
-                String acc = f.loopCarrying(top, bottom, "1", List.<String[]>of(new String[] {env.vf(), reduction.identity()}), (iy, a) -> {
+                String acc = reduction.over(f, ops, top, bottom, "0", Integer.toString(k.kernel().get(1)), (iy, kw) -> {
                     String row = ConvVectors.at(f, xp, ConvIr.mul(f, ConvIr.add(f, ConvIr.mul(f, plane, h), iy), w));
-                    String kernelW = Integer.toString(k.kernel().get(1));
-                    return f.loopCarrying("0", kernelW, "1", List.<String[]>of(new String[] {env.vf(), a.get(0)}), (kw, b) -> {
-                        String ix = f.let("add <%d x i32> %s, %s", l, colStart, ConvVectors.splat(f, l, "i32", ConvIr.toI32(f, kw)));
-                        String mask = padded ? f.let("and <%d x i1> %s, %s", l, valid, f.let("icmp ult <%d x i32> %s, %s", l, ix, w32)) : valid;
-                        String v = strideW == 1
-                                ? ConvVectors.maskedLoad(f, env, ConvVectors.at(f, row, ConvIr.add(f, ConvIr.sub(f, ox0, Integer.toString(padLeft)), kw)), mask, reduction.identity())
-                                : ConvVectors.gather(f, env, row, ix, mask, reduction.identity());
-                        return List.of(reduction.combine(f, env, b.get(0), v));
-                    });
-                }).get(0);
-                String result = reduction.finish(f, env, acc, () -> {
+                    String ix = f.let("add <%d x i32> %s, %s", l, colStart, ConvVectors.splat(f, l, "i32", ConvIr.toI32(f, kw)));
+                    String inside = padded ? f.let("and <%d x i1> %s, %s", l, valid, f.let("icmp ult <%d x i32> %s, %s", l, ix, w32)) : valid;
+                    String loaded = strideW == 1
+                            ? ops.maskedLoad(ConvVectors.at(f, row, ConvIr.add(f, ConvIr.sub(f, ox0, Integer.toString(padLeft)), kw)), inside)
+                            : ConvVectors.gather(f, env, row, ix, inside);
+                    return padded ? reduction.padded(ops, loaded, inside) : loaded;
+                });
+                String result = reduction.finish(ops, acc, () -> {
                     String across = f.let("sub <%d x i32> %s, %s", l, cols.end(f, colStart), cols.first(f, colStart));
                     String down = ConvVectors.splat(f, l, "i32", ConvIr.toI32(f, ConvIr.sub(f, bottom, top)));
-                    return f.let("sitofp <%d x i32> %s to %s", l, f.let("mul <%d x i32> %s, %s", l, across, down), env.vf());
+                    return ops.toFloat(f.let("mul <%d x i32> %s, %s", l, across, down));
                 });
-                ConvVectors.maskedStore(f, env, result, ConvVectors.at(f, outp, ConvIr.add(f, ConvIr.mul(f, u, ow), ox0)), valid);
+                // A whole vector is a plain store: it writes whole cache lines without reading them first.
+                String dst = ConvVectors.at(f, outp, ConvIr.add(f, ConvIr.mul(f, u, ow), ox0));
+                ConvIr.either(f, f.let("icmp sle i64 %s, %s", ConvIr.add(f, ox0, Integer.toString(l)), ow),
+                        () -> ops.store(result, dst), () -> ops.maskedStore(result, dst, valid));
             });
         });
     }

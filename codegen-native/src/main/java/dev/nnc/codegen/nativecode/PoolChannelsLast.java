@@ -3,7 +3,6 @@ package dev.nnc.codegen.nativecode;
 import dev.nnc.ir.Dim;
 import dev.nnc.ir.Shape;
 import dev.nnc.ir.kernel.Kernel;
-import java.util.List;
 
 /**
  * Pooling of a channels-last x, vectors along the channels: a work unit is an output row of
@@ -30,7 +29,7 @@ final class PoolChannelsLast {
         String xp = env.ptr(f, k.x()), outp = env.ptr(f, k.out());
         PoolAxis rows = PoolAxis.scalar(h, k.kernel().get(0), k.stride().get(0), k.padding().get(0), k.padding().get(2));
         PoolAxis cols = PoolAxis.scalar(w, k.kernel().get(1), k.stride().get(1), k.padding().get(1), k.padding().get(3));
-        int l = env.lanes();
+        VectorOps ops = VectorOps.floats(f, env.lanes());
         f.loop(from, to, 1, u -> {
             String n = ConvIr.div(f, u, oh);
             String rowStart = rows.start(f, ConvIr.rem(f, u, oh));
@@ -39,21 +38,19 @@ final class PoolChannelsLast {
                 String colStart = cols.start(f, ox);
                 String left = cols.first(f, colStart), right = cols.end(f, colStart);
                 String dst = ConvVectors.at(f, outp, ConvIr.mul(f, ConvIr.add(f, ConvIr.mul(f, u, ow), ox), c));
-                f.loop("0", c, l, ch -> {
+                f.loop("0", c, env.lanes(), ch -> {
+                    // Lanes past the channels load as zero and are never stored.
                     String mask = channelsFrom(f, env, x.dim(3), c, ch);
                     String channel = ConvVectors.at(f, xp, ch);
-                    String acc = f.loopCarrying(top, bottom, "1", List.<String[]>of(new String[] {env.vf(), reduction.identity()}), (iy, a) -> {
-                        String row = ConvIr.mul(f, ConvIr.add(f, ConvIr.mul(f, n, h), iy), w);
-                        return f.loopCarrying(left, right, "1", List.<String[]>of(new String[] {env.vf(), a.get(0)}), (ix, b) -> {
-                            String src = ConvVectors.at(f, channel, ConvIr.mul(f, ConvIr.add(f, row, ix), c));
-                            return List.of(reduction.combine(f, env, b.get(0), ConvVectors.maskedLoad(f, env, src, mask, reduction.identity())));
-                        });
-                    }).get(0);
-                    String result = reduction.finish(f, env, acc, () -> {
-                        String covered = ConvIr.mul(f, ConvIr.sub(f, bottom, top), ConvIr.sub(f, right, left));
-                        return ConvVectors.splatFloat(f, env, f.let("sitofp i64 %s to float", covered));
+                    String acc = reduction.over(f, ops, top, bottom, left, right, (iy, ix) -> {
+                        String pixel = ConvIr.add(f, ConvIr.mul(f, ConvIr.add(f, ConvIr.mul(f, n, h), iy), w), ix);
+                        return ops.maskedLoad(ConvVectors.at(f, channel, ConvIr.mul(f, pixel, c)), mask);
                     });
-                    ConvVectors.maskedStore(f, env, result, ConvVectors.at(f, dst, ch), mask);
+                    String result = reduction.finish(ops, acc, () -> {
+                        String covered = ConvIr.mul(f, ConvIr.sub(f, bottom, top), ConvIr.sub(f, right, left));
+                        return ops.splat(f.let("sitofp i64 %s to float", covered));
+                    });
+                    ops.maskedStore(result, ConvVectors.at(f, dst, ch), mask);
                 });
             });
         });

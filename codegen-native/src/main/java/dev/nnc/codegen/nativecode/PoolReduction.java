@@ -1,13 +1,14 @@
 package dev.nnc.codegen.nativecode;
 
 import dev.nnc.ir.kernel.Kernel;
+import java.util.List;
 import java.util.function.Supplier;
 
 /**
  * What a pooling kind does with the vectors of a window: where it starts, how it takes in a
- * vector and how it ends. A max propagates NaN and never sees the padding (off lanes load as
- * -inf); an average divides by the whole window when the padding counts (every window fits in
- * the padded input), else by the number of input elements it covers.
+ * vector and how it ends. A max propagates NaN and never sees the padding (lanes there count
+ * as -inf); an average divides by the whole window when the padding counts (every window fits
+ * in the padded input), else by the number of input elements it covers.
  */
 final class PoolReduction {
     private final Kernel.PoolKind kind;
@@ -20,22 +21,36 @@ final class PoolReduction {
         this.windowSize = k.kernel().get(0) * k.kernel().get(1);
     }
 
-    /** The value before any input, and what masked-off lanes load as. */
-    String identity() {
-        return kind == Kernel.PoolKind.MAX ? "splat (float 0xFFF0000000000000)" : "zeroinitializer";
+    /** The value before any input. */
+    private String identity(VectorOps ops) {
+        return kind == Kernel.PoolKind.MAX ? ops.c(Double.NEGATIVE_INFINITY) : "zeroinitializer";
     }
 
-    String combine(FunctionWriter f, KernelEnv env, String acc, String v) {
-        if (kind == Kernel.PoolKind.AVG) return f.let("fadd %s %s, %s", env.vf(), acc, v);
-        String name = "llvm.maximum." + env.vfSuffix();
-        f.module().declare("declare " + env.vf() + " @" + name + "(" + env.vf() + ", " + env.vf() + ")");
-        return f.let("call %s @%s(%s %s, %s %s)", env.vf(), name, env.vf(), acc, env.vf(), v);
+    /** A vector loaded as zero where {@code inside} is off (the padding), made neutral there. */
+    String padded(VectorOps ops, String loaded, String inside) {
+        return kind == Kernel.PoolKind.MAX ? ops.select(inside, loaded, identity(ops)) : loaded;
+    }
+
+    /** The vector of one window position (row, column: i64 values). */
+    @FunctionalInterface
+    interface Element {
+        String at(String row, String column);
+    }
+
+    /** Reduces the window positions rows [top, bottom) x columns [left, right), accumulating in a register. */
+    String over(FunctionWriter f, VectorOps ops, String top, String bottom, String left, String right, Element element) {
+        return f.loopCarrying(top, bottom, "1", List.<String[]>of(new String[] {ops.type(), identity(ops)}), (row, rowAcc) ->
+                f.loopCarrying(left, right, "1", List.<String[]>of(new String[] {ops.type(), rowAcc.get(0)}), (column, acc) ->
+                        List.of(combine(ops, acc.get(0), element.at(row, column))))).get(0);
+    }
+
+    private String combine(VectorOps ops, String acc, String v) {
+        return kind == Kernel.PoolKind.MAX ? ops.maximum(acc, v) : ops.add(acc, v);
     }
 
     /** The result; {@code covered} gives the float vector of input elements each window covers (asked only when needed). */
-    String finish(FunctionWriter f, KernelEnv env, String acc, Supplier<String> covered) {
+    String finish(VectorOps ops, String acc, Supplier<String> covered) {
         if (kind == Kernel.PoolKind.MAX) return acc;
-        String divisor = countIncludePad ? "splat (float " + ConvVectors.floatConstant(windowSize) + ")" : covered.get();
-        return f.let("fdiv %s %s, %s", env.vf(), acc, divisor);
+        return ops.div(acc, countIncludePad ? ops.c(windowSize) : covered.get());
     }
 }

@@ -1,8 +1,19 @@
 package dev.nnc.codegen.nativecode;
 
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.nnc.codegen.jvm.JvmBackend;
+import dev.nnc.codegen.jvm.ModelLoader;
+import dev.nnc.ir.kernel.Buf;
+import dev.nnc.ir.kernel.KernelParser;
+import dev.nnc.ir.kernel.KernelProgram;
+import dev.nnc.runtime.Tensor;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -44,6 +55,15 @@ class Conv2dCodegenTest {
         checkWindows(Layouts.NCHW_INPUT_NHWC, 3, 6);
     }
 
+    /** Output rows at least a tile wide: channels-first tiles follow the rows (a partial tile at each row's end). */
+    @Test
+    void wideRowsChannelsFirst() {
+        Program p = new Program(Layouts.NCHW, 4, 6, 45);
+        for (Window w : WINDOWS) p.conv(13, w, 1, true, "relu");
+        p.conv(4, new Window(3, 3, 1, 1, 1, 1, 1, 1, 1, 1), 4, true, "residual");
+        p.check(7);
+    }
+
     @Test
     void channelCountsChannelsFirst() {
         checkChannels(Layouts.NCHW);
@@ -68,6 +88,57 @@ class Conv2dCodegenTest {
         p.conv(32, new Window(5, 5, 2, 2, 2, 2, 2, 2, 1, 1), 16, true, "relu");
         p.conv(48, new Window(1, 1, 1, 1, 0, 0, 0, 0, 1, 1), 4, true, "relu");
         p.check(8);
+    }
+
+    /**
+     * Grouped and depthwise channels-last convolutions, which the JVM backend does not take,
+     * against the JVM running the channels-first convolution between two transposes.
+     */
+    @Test
+    void groupsAndDepthwiseChannelsLast() {
+        int c = 12, h = 7, w = 9;
+        Window same = new Window(3, 3, 1, 1, 1, 1, 1, 1, 1, 1);
+        Window strided = new Window(3, 3, 2, 2, 1, 0, 1, 1, 1, 1);
+        Window pointwise = new Window(1, 1, 1, 1, 0, 0, 0, 0, 1, 1);
+        Object[][] cases = {{12, same, 2, "relu"}, {12, strided, 12, "none"}, {24, pointwise, 4, "relu"}, {36, same, 3, "none"}};
+        long seed = 40;
+        for (Object[] k : cases) {
+            int out = (Integer) k[0], groups = (Integer) k[2];
+            Window win = (Window) k[1];
+            String epilogue = k[3].equals("relu") ? " epilogue() = relu(%0)" : "";
+            String attributes = " {" + win.attributes(groups) + ", layout=";
+            int oh = win.outH(h), ow = win.outW(w);
+            String x = "f32[B," + h + "," + w + "," + c + "]", xt = "f32[B," + c + "," + h + "," + w + "]";
+            String y = "f32[B," + oh + "," + ow + "," + out + "]", yt = "f32[B," + out + "," + oh + "," + ow + "]";
+            String wt = "f32[" + out + "," + c / groups + "," + win.kh() + "," + win.kw() + "]";
+            String decls = "  input x : " + x + "\n  weight w : " + wt + "\n  weight b : f32[" + out + "]\n  output y : " + y + "\n";
+            String weights = ", w:w : " + wt + ", w:b : f32[" + out + "])";
+            String channelsLast = "kernels Grouped {\n" + decls + "  arena 0\n"
+                    + "  conv2d(in:x : " + x + weights + " -> out:y : " + y + attributes + "nhwc}" + epilogue + "\n}\n";
+            String t1 = "arena:t1@B*" + c * h * w + " : " + yt;
+            String reference = "kernels Grouped {\n" + decls + "  arena B*" + (c * h * w + out * oh * ow) + "\n"
+                    + "  transpose(in:x : " + x + ") -> arena:t0@0 : " + xt + " {perm=[0,3,1,2]}\n"
+                    + "  conv2d(arena:t0@0 : " + xt + weights + " -> " + t1 + attributes + "nchw}" + epilogue + "\n"
+                    + "  transpose(" + t1 + ") -> out:y : " + y + " {perm=[0,2,3,1]}\n}\n";
+            for (int batch : new int[] {1, 3}) checkAgainst(channelsLast, reference, batch, seed++);
+        }
+    }
+
+    /** Epilogues beyond bias and ReLU run on a unit's output rows once they are done: a function, a residual, a channel scale. */
+    @Test
+    void otherEpiloguesOnFinishedRows() {
+        for (Layouts layouts : Layouts.values()) {
+            Program p = new Program(layouts, 3, 9, 11);
+            p.conv(17, new Window(3, 3, 1, 1, 1, 1, 1, 1, 1, 1), 1, true, "sigmoid");
+            p.conv(5, new Window(3, 3, 2, 2, 1, 0, 1, 1, 1, 1), 1, false, "residual");
+            p.conv(33, new Window(1, 1, 1, 1, 0, 0, 0, 0, 1, 1), 1, true, "scale");
+            p.conv(12, new Window(5, 5, 1, 1, 2, 2, 2, 2, 1, 1), 1, true, "residual");
+            p.check(30 + layouts.ordinal());
+        }
+        Program grouped = new Program(Layouts.NCHW, 8, 7, 6);
+        grouped.conv(8, new Window(3, 3, 1, 1, 1, 1, 1, 1, 1, 1), 8, true, "residual");
+        grouped.conv(4, new Window(3, 3, 1, 1, 1, 1, 1, 1, 1, 1), 2, false, "scale");
+        grouped.check(33);
     }
 
     /**
@@ -119,6 +190,25 @@ class Conv2dCodegenTest {
         Program middle = new Program(Layouts.NHWC, 32, 13, 13);
         middle.conv(64, new Window(3, 3, 1, 1, 0, 0, 0, 0, 1, 1), 1, true, "relu");
         middle.check(18);
+    }
+
+    /** Runs {@code kir} on the native backend and {@code reference} (same declarations) on the JVM backend, and compares outputs. */
+    private static void checkAgainst(String kir, String reference, int batch, long seed) {
+        KernelProgram p = KernelParser.parse(kir), ref = KernelParser.parse(reference);
+        Random rng = new Random(seed);
+        Map<String, Long> bindings = Map.of("B", (long) batch);
+        Map<String, Tensor> weights = new HashMap<>(), inputs = new HashMap<>();
+        for (Buf w : ref.weights()) weights.put(w.name(), Differential.random(w, bindings, rng, 0));
+        for (Buf in : ref.inputs()) inputs.put(in.name(), Differential.random(in, bindings, rng, 0));
+        Map<String, Tensor> expected = ModelLoader.instantiate(JvmBackend.compile(ref, "Ref"), weights).run(inputs);
+        try (NativeModel m = NativeBackend.load(p, weights)) {
+            Tensor actual = m.run(inputs).get("y"), want = expected.get("y");
+            for (int i = 0; i < want.size(); i++) {
+                double a = actual.getDouble(i), e = want.getDouble(i);
+                assertTrue(Math.abs(a - e) <= Differential.REL * Math.abs(e) + Differential.ABS,
+                        "element " + i + ": jvm " + e + ", native " + a + " (batch " + batch + ")\n" + kir);
+            }
+        }
     }
 
     private static void checkWindows(Layouts layouts, int channels, long seed) {
@@ -186,6 +276,7 @@ class Conv2dCodegenTest {
             this.w = w;
         }
 
+        /** Adds a convolution; epilogue is none, relu, sigmoid, residual (relu of a residual add) or scale (per channel). */
         void conv(int out, Window win, int groups, boolean bias, String epilogue) {
             int i = kernels.size();
             String x = "in:x : f32" + shape(layouts.nhwcInput(), channels, h, w);
@@ -198,7 +289,20 @@ class Conv2dCodegenTest {
                 ins += ", w:b" + i + " : f32[" + out + "]";
             }
             decls.add("output y" + i + " : " + yType);
-            String tail = epilogue.equals("none") ? "" : " epilogue() = " + epilogue + "(%0)";
+            String tail = switch (epilogue) {
+                case "none" -> "";
+                case "relu", "sigmoid" -> " epilogue() = " + epilogue + "(%0)";
+                case "residual" -> {
+                    decls.add("input r" + i + " : " + yType);
+                    yield " epilogue(in:r" + i + " : " + yType + ") = relu(add(%0, %1))";
+                }
+                case "scale" -> {
+                    String sType = layouts.nhwcOutput() ? "f32[" + out + "]" : "f32[" + out + ",1,1]";
+                    decls.add("weight s" + i + " : " + sType);
+                    yield " epilogue(w:s" + i + " : " + sType + ") = mul(%0, %1)";
+                }
+                default -> throw new IllegalArgumentException(epilogue);
+            };
             kernels.add("conv2d(" + ins + ") -> out:y" + i + " : " + yType + " {" + win.attributes(groups) + ", "
                     + layouts.attribute() + "}" + tail);
         }
