@@ -38,4 +38,24 @@ class LibraryMatchesJvmTest {
                 }
                 """, dir, 7, 1, 5);
     }
+
+    /** A channels-last convolution feeding a dense layer whose weight is permuted at load time; GEMM panels packed at load time. */
+    @Test
+    void convolutionIntoDenseLayer() throws IOException {
+        LibraryDifferential.check("""
+                kernels Dense {
+                  input x : f32[B,4,3,2]
+                  weight c.weight : f32[4,2,2,2]
+                  weight c.bias : f32[4]
+                  weight fc.weight : f32[5,24]
+                  weight fc.bias : f32[5]
+                  derived "$0" : f32[5,24]
+                  output y : f32[B,5]
+                  arena B*48
+                  prepare transpose(w:fc.weight : f32[5,4,3,2]) -> w:"$0" : f32[5,3,2,4] {perm=[0,2,3,1]}
+                  conv2d(in:x : f32[B,4,3,2], w:c.weight : f32[4,2,2,2], w:c.bias : f32[4]) -> arena:t0@0 : f32[B,3,2,4] {stride=[1,1], padding=[0,0,0,0], dilation=[1,1], groups=1, layout=nhwc} epilogue() = relu(%0)
+                  matmul(arena:t0@0 : f32[B,24], w:"$0" : f32[5,24], w:fc.bias : f32[5]) -> out:y : f32[B,5] {transA=false, transB=true} epilogue() = relu(%0)
+                }
+                """, dir, 11, 1, 3, 37);
+    }
 }
