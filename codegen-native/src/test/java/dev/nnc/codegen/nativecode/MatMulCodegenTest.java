@@ -1,0 +1,147 @@
+package dev.nnc.codegen.nativecode;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Native matmuls against the JVM backend. Each program holds several matmuls (one LLVM compile
+ * per program): odd sizes around the vector width (16) and the register tile (8 x 48), every
+ * transpose combination, B a weight (packed at load) or an activation (read in place, or packed
+ * on the stack when transposed), bias and relu in registers, batches folded, broadcast or not.
+ */
+class MatMulCodegenTest {
+    private static final int[] ODD = {1, 3, 15, 16, 17, 33, 100};
+
+    /** One matmul of a test program; dims are kernel-IR dim text ("17", "B"). */
+    record Case(List<String> batchA, List<String> batchB, String m, String n, String k, boolean transA, boolean transB,
+                boolean weightB, boolean bias, boolean relu) {
+
+        static Case of(int m, int n, int k, boolean transA, boolean transB, boolean weightB, boolean bias, boolean relu) {
+            return new Case(List.of(), List.of(), "" + m, "" + n, "" + k, transA, transB, weightB, bias, relu);
+        }
+
+        String line(int i, List<String> decls) {
+            String a = type(batchA, transA ? k : m, transA ? m : k);
+            String b = type(batchB, transB ? n : k, transB ? k : n);
+            List<String> batch = batchA.size() >= batchB.size() ? batchA : batchB;
+            String out = type(batch, m, n);
+            decls.add("input a" + i + " : " + a);
+            decls.add((weightB ? "weight b" : "input b") + i + " : " + b);
+            if (bias) decls.add("weight bias" + i + " : f32[" + n + "]");
+            decls.add("output y" + i + " : " + out);
+            return "matmul(in:a" + i + " : " + a + ", " + (weightB ? "w" : "in") + ":b" + i + " : " + b
+                    + (bias ? ", w:bias" + i + " : f32[" + n + "]" : "") + ") -> out:y" + i + " : " + out
+                    + " {transA=" + transA + ", transB=" + transB + "}" + (relu ? " epilogue() = relu(%0)" : "");
+        }
+
+        private static String type(List<String> batch, String rows, String cols) {
+            List<String> dims = new ArrayList<>(batch);
+            dims.add(rows);
+            dims.add(cols);
+            return "f32[" + String.join(",", dims) + "]";
+        }
+    }
+
+    static String program(List<Case> cases) {
+        List<String> decls = new ArrayList<>(), lines = new ArrayList<>();
+        for (int i = 0; i < cases.size(); i++) lines.add(cases.get(i).line(i, decls));
+        return "kernels MatMuls {\n  " + String.join("\n  ", decls) + "\n  arena 0\n  " + String.join("\n  ", lines) + "\n}\n";
+    }
+
+    static void check(List<Case> cases, int... batches) {
+        String kir = program(cases);
+        for (int batch : batches) Differential.check(kir, batch, batch * 31L + cases.size());
+    }
+
+    @Test
+    void oddSizesWithEveryTransposeAndB() {
+        for (boolean transA : new boolean[] {false, true}) {
+            for (boolean transB : new boolean[] {false, true}) {
+                for (boolean weightB : new boolean[] {true, false}) {
+                    List<Case> cases = new ArrayList<>();
+                    for (int i = 0; i < ODD.length; i++) {
+                        int m = ODD[i], n = ODD[(i + 2) % ODD.length], k = ODD[(i + 5) % ODD.length];
+                        cases.add(Case.of(m, n, k, transA, transB, weightB, i % 2 == 0, i % 3 == 0));
+                        cases.add(Case.of(m, m, m, transA, transB, weightB, i % 2 == 1, i % 3 == 1));
+                    }
+                    check(cases, 1);
+                }
+            }
+        }
+    }
+
+    @Test
+    void biasAndReluInEveryCombination() {
+        List<Case> cases = new ArrayList<>();
+        for (boolean bias : new boolean[] {false, true}) {
+            for (boolean relu : new boolean[] {false, true}) {
+                cases.add(Case.of(17, 33, 15, false, false, true, bias, relu));
+                cases.add(Case.of(3, 100, 17, false, true, false, bias, relu));
+            }
+        }
+        check(cases, 1);
+    }
+
+    /** Several row blocks (64) and column blocks (192), k slices of B packed on the stack (256), tall and wide shapes. */
+    @Test
+    void manyBlocksAndKSlices() {
+        List<Case> cases = List.of(
+                Case.of(130, 200, 40, false, false, true, true, true),
+                Case.of(70, 400, 600, false, true, false, true, true),
+                Case.of(65, 250, 513, true, true, false, false, false),
+                Case.of(1, 1000, 784, false, true, true, true, false),
+                Case.of(2, 10, 784, false, true, true, true, false),
+                Case.of(200, 1, 300, false, false, false, false, true));
+        check(cases, 1);
+    }
+
+    @Test
+    void square256() {
+        check(List.of(Case.of(256, 256, 256, false, false, true, true, false),
+                Case.of(256, 256, 256, false, true, false, false, true)), 1);
+    }
+
+    /** [B,S,K] times a 2-d weight: the batch folds into the rows, except when A is transposed. */
+    @Test
+    void batchTimesWeight() {
+        List<Case> cases = new ArrayList<>();
+        for (boolean transA : new boolean[] {false, true}) {
+            for (boolean transB : new boolean[] {false, true}) {
+                cases.add(new Case(List.of("B"), List.of(), "7", "33", "17", transA, transB, true, true, false));
+                cases.add(new Case(List.of("B", "3"), List.of(), "5", "20", "9", transA, transB, true, false, true));
+            }
+        }
+        check(cases, 1, 3);
+    }
+
+    /** Attention-like products of two batched activations, and a 2-d operand broadcast against a batched one. */
+    @Test
+    void batchedOperands() {
+        List<String> bh = List.of("B", "4");
+        List<Case> cases = List.of(
+                new Case(bh, bh, "10", "10", "16", false, true, false, false, false),
+                new Case(bh, bh, "10", "16", "10", false, false, false, false, false),
+                new Case(bh, bh, "9", "17", "5", true, false, false, true, true),
+                new Case(bh, bh, "9", "17", "5", true, true, false, false, false),
+                new Case(List.of(), List.of("B"), "6", "35", "12", false, false, false, true, false),
+                new Case(List.of(), List.of("B", "2"), "6", "35", "12", true, true, false, false, false),
+                new Case(List.of("B"), List.of(), "6", "35", "12", false, false, false, false, false));
+        check(cases, 1, 3);
+    }
+
+    /** The batch symbol as the rows (batch-1 inference is matrix-vector), or as the inner dim. */
+    @Test
+    void symbolicSizes() {
+        List<Case> cases = new ArrayList<>();
+        for (boolean transB : new boolean[] {false, true}) {
+            for (boolean weightB : new boolean[] {false, true}) {
+                cases.add(new Case(List.of(), List.of(), "B", "50", "33", false, transB, weightB, true, true));
+                cases.add(new Case(List.of("4"), List.of(), "B", "3", "8", false, transB, weightB, false, false));
+            }
+            cases.add(new Case(List.of(), List.of(), "40", "17", "B", true, transB, false, true, false));
+            cases.add(new Case(List.of(), List.of(), "B", "B", "18", false, transB, false, false, true));
+        }
+        check(cases, 1, 3);
+    }
+}
