@@ -33,6 +33,7 @@ import picocli.CommandLine.Parameters;
                 "  nnc run FILE --weights W --input X.npy   run a model",
                 "  nnc verify FILE -w W -i X.npy   check the optimized model on every backend",
                 "  nnc build FILE -o OUT.jar    write the model classes as a jar",
+                "  nnc build FILE --backend=native -o libNAME.so   a shared library + C header",
                 "Every compiling command takes -O0, -O1 or -O2 (the default), --print-after=PASS,",
                 "--print-after-all and --time-passes."},
         subcommands = {CheckCommand.class, RunCommand.class, VerifyCommand.class, BuildCommand.class,
@@ -83,6 +84,9 @@ public final class Main implements Callable<Integer> {
     @Mixin
     NativeOptions nativeOptions;
 
+    @Mixin
+    OutputBackend outputBackend;
+
     static final class EmitConverter implements CommandLine.ITypeConverter<Emit> {
         @Override public Emit convert(String value) { return Emit.parse(value); }
     }
@@ -109,6 +113,8 @@ public final class Main implements Callable<Integer> {
             build.output = output;
             build.options = options;
             build.backend = backend;
+            build.outputBackend = outputBackend;
+            build.nativeOptions = nativeOptions;
             build.optimize = optimize;
             build.spec = spec;
             return build.call();

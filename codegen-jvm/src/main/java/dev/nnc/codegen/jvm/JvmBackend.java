@@ -21,8 +21,25 @@ public final class JvmBackend {
      * @param classes class files by binary name (the model class and its vector companion)
      * @param warnings what the user should know: scalar paths the model will take
      * @param notes facts about the generated API worth saying when writing classes (e.g. no typed predict)
+     * @param resources other files the classes load, by path in the jar (a native class's library)
      */
-    public record Result(String className, Map<String, byte[]> classes, List<String> warnings, List<String> notes) {}
+    public record Result(String className, Map<String, byte[]> classes, List<String> warnings, List<String> notes,
+                         Map<String, byte[]> resources) {
+        public Result(String className, Map<String, byte[]> classes, List<String> warnings, List<String> notes) {
+            this(className, classes, warnings, notes, Map.of());
+        }
+
+        /** The same classes with their resources. */
+        public Result withResources(Map<String, byte[]> more) {
+            return new Result(className, classes, warnings, notes, more);
+        }
+
+        /** The jar path of a resource beside the model class, e.g. {@code com/acme/MnistCnn-linux-x86_64.so}. */
+        public String resourcePath(String fileName) {
+            int dot = className.lastIndexOf('.');
+            return (dot < 0 ? "" : className.substring(0, dot).replace('.', '/') + "/") + fileName;
+        }
+    }
 
     /** @throws UnsupportedByBackend when the model needs something this backend cannot do yet */
     public static Result compile(KernelProgram program, String className) {

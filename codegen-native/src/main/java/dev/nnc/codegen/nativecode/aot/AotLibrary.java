@@ -84,6 +84,27 @@ public final class AotLibrary {
     }
 
     /**
+     * The model's machine code alone as a shared library exporting the native module's entry
+     * points ({@code nnc_prepare}, {@code nnc_kI}, ...), for a Java class to load through the FFM
+     * API (the runtime's NativeCompiledModel drives the kernels; no C runtime is needed).
+     */
+    public static byte[] kernelLibrary(NativeModule module, NativeTarget target) {
+        Path work = null;
+        try {
+            work = Files.createTempDirectory("nnc-aot-");
+            Path code = work.resolve("model.o");
+            Files.write(code, NativeCompiler.object(module, target));
+            Path library = work.resolve("model.so");
+            new LibraryLinker(BundledTools.get(), target, work).sharedLibrary(List.of(code), NativeCompiler.exportedSymbols(module), library);
+            return Files.readAllBytes(library);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot link the kernel library of " + module.name(), e);
+        } finally {
+            if (work != null) deleteTree(work);
+        }
+    }
+
+    /**
      * The prefix of the C API's names, from the output file's name: up to its first dot, without
      * a leading {@code lib}, spelled as a C identifier ({@code libmnist_cnn.so} gives {@code mnist_cnn}).
      */
