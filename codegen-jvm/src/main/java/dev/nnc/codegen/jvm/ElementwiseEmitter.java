@@ -3,6 +3,7 @@ package dev.nnc.codegen.jvm;
 import static dev.nnc.codegen.jvm.Names.*;
 import static org.objectweb.asm.Opcodes.*;
 
+import dev.nnc.ir.kernel.BroadcastPlan;
 import dev.nnc.ir.kernel.Expr;
 import dev.nnc.ir.kernel.Kernel;
 import java.util.Map;
@@ -92,7 +93,7 @@ final class ElementwiseEmitter {
         mv.visitEnd();
     }
 
-    private boolean varies(int operand, int d) { return operand == 0 || plan.present()[operand - 1][d]; }
+    private boolean varies(int operand, int d) { return operand == 0 || plan.varies()[operand - 1][d]; }
 
     private int arrayLocal(int operand) { return operand == 0 ? 0 : 2 + 2 * (operand - 1); }
 

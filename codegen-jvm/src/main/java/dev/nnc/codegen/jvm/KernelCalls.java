@@ -5,6 +5,7 @@ import static org.objectweb.asm.Opcodes.*;
 
 import dev.nnc.ir.Dim;
 import dev.nnc.ir.kernel.Buf;
+import dev.nnc.ir.kernel.BroadcastPlan;
 import dev.nnc.ir.kernel.Kernel;
 import java.util.List;
 import java.util.Map;

@@ -5,6 +5,7 @@ import static org.objectweb.asm.Opcodes.*;
 
 import dev.nnc.ir.Dim;
 import dev.nnc.ir.kernel.Buf;
+import dev.nnc.ir.kernel.F32Support;
 import dev.nnc.ir.kernel.Kernel;
 import dev.nnc.ir.kernel.KernelProgram;
 import dev.nnc.ir.kernel.ProgramSignature;
@@ -535,39 +536,8 @@ final class ModelClassEmitter {
 
     /** Refuses what this backend cannot run, naming it. */
     static void checkSupported(KernelProgram p) {
-        Set<String> indexInputs = new java.util.HashSet<>();
-        for (Kernel k : p.kernels()) {
-            if (k instanceof Kernel.Gather g) {
-                if (g.indices().space() != dev.nnc.ir.kernel.Space.INPUT) {
-                    throw new UnsupportedByBackend("gather indices computed inside the model (" + typeText(g.indices())
-                            + "): the JVM backend takes integer tensors only as model inputs");
-                }
-                indexInputs.add(g.indices().name());
-            }
-        }
-        List<Kernel> all = new ArrayList<>(p.prepare());
-        all.addAll(p.kernels());
-        for (Kernel k : all) {
-            List<Buf> bufs = new ArrayList<>(k.ins());
-            bufs.add(k.out());
-            for (Buf b : bufs) {
-                boolean indices = k instanceof Kernel.Gather g && b == g.indices();
-                if (b.type().dtype() != DType.F32 && !indices) {
-                    throw new UnsupportedByBackend("tensor " + b.name() + " of type " + typeText(b)
-                            + ": the JVM backend computes in f32 only (integer tensors may be model inputs used as indices)");
-                }
-            }
-        }
-        for (Buf in : p.inputs()) {
-            if (in.type().dtype() != DType.F32 && !indexInputs.contains(in.name())) {
-                throw new UnsupportedByBackend("input " + in.name() + " of type " + typeText(in)
-                        + ": the JVM backend takes f32 inputs, and integer inputs only as gather indices");
-            }
-        }
-        for (Buf w : p.weights()) {
-            if (w.type().dtype() != DType.F32) {
-                throw new UnsupportedByBackend("weight " + w.name() + " of type " + typeText(w) + ": the JVM backend needs f32 weights");
-            }
-        }
+        F32Support.problem(p, "the JVM backend").ifPresent(why -> {
+            throw new UnsupportedByBackend(why);
+        });
     }
 }

@@ -1,5 +1,6 @@
 package dev.nnc.codegen.nativecode;
 
+import dev.nnc.ir.kernel.BroadcastPlan;
 import dev.nnc.ir.kernel.Buf;
 import dev.nnc.ir.kernel.Expr;
 import java.util.ArrayList;

@@ -1,4 +1,4 @@
-package dev.nnc.codegen.nativecode;
+package dev.nnc.ir.kernel;
 
 import dev.nnc.ir.Dim;
 import dev.nnc.ir.Shape;
@@ -7,7 +7,8 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * How operands broadcast to an output (NumPy rules) line up with it, in the fewest dims: the
+ * How operands broadcast to an output (NumPy rules) line up with it, for the loops every backend
+ * writes for elementwise kernels and epilogues, in the fewest dims: the
  * output's dims with size-1 dims dropped and neighbours merged wherever every operand varies
  * along both or is broadcast along both. Operands of the output's shape thus merge into one
  * flat dim; a bias [C] added to [B, T, C] leaves [B*T, C]. The last merged dim is the one
@@ -16,9 +17,14 @@ import java.util.List;
  * @param sizes the merged dims, outermost first; never empty (a scalar output is [1])
  * @param varies {@code varies[i][d]}: operand i varies along merged dim d (else it is broadcast there)
  */
-record BroadcastPlan(List<Dim> sizes, boolean[][] varies) {
+public record BroadcastPlan(List<Dim> sizes, boolean[][] varies) {
 
-    static BroadcastPlan of(Shape out, List<Shape> operands) {
+    /** The plan of an elementwise kernel's inputs against its output. */
+    public static BroadcastPlan of(Kernel.Elementwise k) {
+        return of(k.out().type().shape(), k.ins().stream().map(b -> b.type().shape()).toList());
+    }
+
+    public static BroadcastPlan of(Shape out, List<Shape> operands) {
         int rank = out.rank(), count = operands.size();
         List<Dim> sizes = new ArrayList<>();
         List<boolean[]> masks = new ArrayList<>();
@@ -47,21 +53,21 @@ record BroadcastPlan(List<Dim> sizes, boolean[][] varies) {
         return new BroadcastPlan(List.copyOf(sizes), varies);
     }
 
-    int rank() { return sizes.size(); }
+    public int rank() { return sizes.size(); }
 
     /** The innermost merged dim, the one vectorized. */
-    Dim inner() { return sizes.getLast(); }
+    public Dim inner() { return sizes.getLast(); }
 
-    boolean variesInner(int operand) { return varies[operand][rank() - 1]; }
+    public boolean variesInner(int operand) { return varies[operand][rank() - 1]; }
 
     /** True when the operand is one value for the whole output. */
-    boolean isUniform(int operand) {
+    public boolean isUniform(int operand) {
         for (boolean b : varies[operand]) if (b) return false;
         return true;
     }
 
     /** The operand's element stride along merged dim d: the product of the later dims it varies along, or 0 where it is broadcast. */
-    Dim stride(int operand, int d) {
+    public Dim stride(int operand, int d) {
         if (!varies[operand][d]) return Dim.of(0);
         Dim s = Dim.of(1);
         for (int e = d + 1; e < rank(); e++) if (varies[operand][e]) s = s.times(sizes.get(e));
