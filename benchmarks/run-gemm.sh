@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds benchmarks/target/benchmarks.jar, measures the machine's FP32 FMA peak (FmaPeak), runs
-# the GEMM and convolution JMH benchmarks and prints GFLOP/s and % of the measured peak.
+# the GEMM (JVM and native backends) and convolution JMH benchmarks and prints GFLOP/s and % of the measured peak.
 #
 #   benchmarks/run-gemm.sh                 # about 3 minutes: -wi 3 -i 5 -f 1, 1 s iterations
 #   JMH_OPTS="-wi 5 -i 10 -f 2" benchmarks/run-gemm.sh
@@ -39,7 +39,7 @@ awk -F, -v p1="$PEAK1" -v pn="$PEAKN" -v cores="$CORES" '
   { sub(/\r$/, "") }
   NR == 1 { for (i = 1; i <= NF; i++) col[unq($i)] = i; next }
   {
-    name = unq($col["Benchmark"]); sub(/.*\./, "", name)
+    name = unq($col["Benchmark"]); sub(/.*benchmarks\./, "", name)
     us = unq($col["Score"]) + 0; err = unq($col["Score Error (99.9%)"]) + 0
     threads = unq($col["Param: threads"]) + 0
     if (("Param: size" in col) && unq($col["Param: size"]) != "") {
@@ -51,5 +51,5 @@ awk -F, -v p1="$PEAK1" -v pn="$PEAKN" -v cores="$CORES" '
     }
     gf = flops / (us * 1e3)
     peak = (threads <= 1) ? p1 : pn * threads / cores
-    printf "%-14s %-24s threads=%d  %10.1f us  %7.1f GFLOP/s  %5.1f%% of peak\n", name, what, threads, us, gf, 100 * gf / peak
+    printf "%-34s %-24s threads=%d  %10.1f us  %7.1f GFLOP/s  %5.1f%% of peak\n", name, what, threads, us, gf, 100 * gf / peak
   }' "$CSV"

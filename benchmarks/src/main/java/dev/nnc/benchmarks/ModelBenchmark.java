@@ -2,6 +2,9 @@ package dev.nnc.benchmarks;
 
 import dev.nnc.codegen.jvm.JvmBackend;
 import dev.nnc.codegen.jvm.ModelLoader;
+import dev.nnc.codegen.nativecode.NativeBackend;
+import dev.nnc.codegen.nativecode.NativeModel;
+import dev.nnc.ir.kernel.KernelProgram;
 import dev.nnc.frontend.Frontend;
 import dev.nnc.ir.Graph;
 import dev.nnc.optimizer.OptLevel;
@@ -28,11 +31,13 @@ import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * Each example model compiled to JVM bytecode at an optimization level, one typed
- * {@code predict(input, output)} call per operation, at batch 1 and 32 on all cores. Weights are the reference script's synthetic
+ * Each example model compiled by a backend (JVM bytecode, or native code JIT-compiled by LLVM)
+ * at an optimization level, one {@code predict(input, output)} call per operation, at batch 1
+ * and 32 on all cores. Weights are the reference script's synthetic
  * weights (speed does not depend on their values). {@code ModelFlops} gives the FLOPs per call.
  * Run from the repository root (the models are read from examples/).
  */
@@ -41,7 +46,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
-@Fork(value = 1, jvmArgsAppend = {"--add-modules=jdk.incubator.vector", "-Xms2g", "-Xmx2g"})
+@Fork(value = 1, jvmArgsAppend = {"--add-modules=jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED", "-Xms2g", "-Xmx2g"})
 public class ModelBenchmark {
     @Param({"mlp", "mnist_cnn", "cifar_cnn", "catsdogs_cnn"})
     String model;
@@ -53,7 +58,12 @@ public class ModelBenchmark {
     @Param({"O2"})
     String opt;
 
+    /** jvm: the generated class; native: LLVM machine code for this CPU, compiled in process. */
+    @Param({"jvm", "native"})
+    String backend;
+
     private MethodHandle predict;
+    private NativeModel nativeModel;
     private float[] input;
     private float[] output;
 
@@ -69,7 +79,14 @@ public class ModelBenchmark {
         Graph g = graph(model);
         Map<String, Tensor> weights = new LinkedHashMap<>();
         for (var p : g.paramSpecs()) weights.put(p.name(), SyntheticWeights.generate(p.name(), p.shape(), 0));
-        CompiledModel m = ModelLoader.instantiate(JvmBackend.compile(PassManager.forLevel(OptLevel.parse(opt)).run(g), JvmBackend.className(g.name())), weights);
+        KernelProgram program = PassManager.forLevel(OptLevel.parse(opt)).run(g);
+        CompiledModel m;
+        if (backend.equals("native")) {
+            nativeModel = NativeBackend.load(program, weights);
+            m = nativeModel;
+        } else {
+            m = ModelLoader.instantiate(JvmBackend.compile(program, JvmBackend.className(g.name())), weights);
+        }
         predict = MethodHandles.publicLookup().findVirtual(m.getClass(), "predict",
                 MethodType.methodType(void.class, float[].class, float[].class)).bindTo(m);
         int[] in = g.inputs().getFirst().type().shape().eval(Map.of("B", (long) batch));
@@ -85,6 +102,11 @@ public class ModelBenchmark {
         int n = 1;
         for (int d : shape) n *= d;
         return n;
+    }
+
+    @TearDown
+    public void tearDown() {
+        if (nativeModel != null) nativeModel.close();
     }
 
     @Benchmark

@@ -1,11 +1,20 @@
 package dev.nnc.cli;
 
 import dev.nnc.codegen.jvm.JvmBackend;
+import dev.nnc.codegen.nativecode.NativeCompileException;
+import dev.nnc.codegen.nativecode.NativeModule;
+import dev.nnc.codegen.nativecode.NativeTarget;
+import dev.nnc.codegen.nativecode.aot.AotLibrary;
 import dev.nnc.frontend.Frontend;
 import dev.nnc.ir.Graph;
+import dev.nnc.ir.kernel.KernelProgram;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -14,16 +23,24 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
-/** {@code nnc build FILE -o out.jar}: a jar of generated model classes, plus the runtime jar beside it. */
+/**
+ * {@code nnc build FILE -o out.jar}: a jar of generated model classes, plus the runtime jar
+ * beside it; with {@code --backend=native}, a shared library and C header, an object, or a jar
+ * whose classes run native code.
+ */
 @Command(name = "build", mixinStandardHelpOptions = true,
-        description = {"Compiles the models of a .nn file to JVM classes and writes them as a jar.",
-                "The runtime jar they need (nnc-runtime.jar) is written beside it; run with",
-                "  java --add-modules jdk.incubator.vector -cp out.jar:nnc-runtime.jar YourApp"})
+        description = {"Compiles the models of a .nn file and writes them out.",
+                "jvm backend (default): a jar of model classes; the runtime jar they need",
+                "(nnc-runtime.jar) is written beside it; run with",
+                "  java --add-modules jdk.incubator.vector -cp out.jar:nnc-runtime.jar YourApp",
+                "native backend: -o libNAME.so (shared library + NAME.h), -o NAME.o (object",
+                "+ NAME.h), or -o NAME.jar (model classes running the native code)."})
 final class BuildCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "FILE", description = "The .nn file to compile.")
     Path file;
 
-    @Option(names = {"-o", "--output"}, paramLabel = "OUT.jar", description = "The jar to write (default: the model's name .jar).")
+    @Option(names = {"-o", "--output"}, paramLabel = "OUT",
+            description = "The file to write (default: <Model>.jar, or lib<model>.so with --backend=native).")
     Path output;
 
     @Mixin
@@ -31,6 +48,12 @@ final class BuildCommand implements Callable<Integer> {
 
     @Mixin
     BackendOptions backend;
+
+    @Mixin
+    OutputBackend outputBackend;
+
+    @Mixin
+    NativeOptions nativeOptions;
 
     @Mixin
     OptimizeOptions optimize;
@@ -41,17 +64,66 @@ final class BuildCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         optimize.check();
-        Frontend.Result r = options.compile(file, spec.commandLine().getErr());
+        PrintWriter err = spec.commandLine().getErr();
+        Frontend.Result r = options.compile(file, err);
         List<Graph> models = options.selectedModels(r);
         if (models.isEmpty()) throw new UserError("the file defines no model (only layers)");
+        boolean toNative = outputBackend.kind == OutputBackend.Kind.NATIVE;
+        if (toNative && (output == null || !output.toString().endsWith(".jar"))) return nativeLibrary(models, err);
         Path jar = output != null ? output : Path.of(JvmBackend.className(models.getFirst().name()) + ".jar");
         List<JvmBackend.Result> compiled = new ArrayList<>();
-        for (Graph g : models) compiled.add(JvmCompilation.compile(g, optimize, backend.packageName, backend.strict, spec.commandLine().getErr()));
+        for (Graph g : models) {
+            compiled.add(toNative ? nativeClasses(g, err)
+                    : JvmCompilation.compile(g, optimize, backend.packageName, backend.strict, err));
+        }
         JarOutput.write(jar, compiled);
-        for (JvmBackend.Result c : compiled) for (String note : c.notes()) spec.commandLine().getErr().println("note: " + note);
+        for (JvmBackend.Result c : compiled) for (String note : c.notes()) err.println("note: " + note);
         spec.commandLine().getOut().println("wrote " + jar + " (" + String.join(", ",
                 compiled.stream().map(JvmBackend.Result::className).toList()) + ") and " + JarOutput.RUNTIME_JAR + " beside it");
         spec.commandLine().getOut().flush();
         return 0;
+    }
+
+    /** A shared library (or object) with its C header: one model per file. */
+    private int nativeLibrary(List<Graph> models, PrintWriter err) {
+        if (models.size() > 1) {
+            throw new UserError("the file defines several models (" + String.join(", ", models.stream().map(Graph::name).toList())
+                    + "); a native library holds one: choose it with --model NAME");
+        }
+        Graph g = models.getFirst();
+        Path out = output != null ? output : Path.of("lib" + g.name().toLowerCase(Locale.ROOT) + ".so");
+        NativeTarget target = nativeOptions.target();
+        NativeModule module = NativeCompilation.emit(JvmCompilation.lower(g, optimize, err), target);
+        AotLibrary.Written w;
+        try {
+            w = AotLibrary.write(module, target, out);
+        } catch (UncheckedIOException e) {
+            throw new UserError("cannot write " + out + ": " + e.getCause().getMessage());
+        } catch (NativeCompileException e) {
+            throw new UserError("cannot build " + out + " for " + target.triple() + ": " + e.getMessage());
+        }
+        spec.commandLine().getOut().println("wrote " + w.binary() + " (" + (w.kind() == AotLibrary.Kind.OBJECT ? "object" : "shared library")
+                + " for " + target + ") and " + w.header() + " (C API: " + w.prefix() + "_create, " + w.prefix() + "_run, ...)");
+        spec.commandLine().getOut().flush();
+        return 0;
+    }
+
+    /** The model class running native code, with its library as a resource beside it. */
+    private JvmBackend.Result nativeClasses(Graph g, PrintWriter err) {
+        NativeTarget target = nativeOptions.target();
+        KernelProgram p = JvmCompilation.lower(g, optimize, err);
+        NativeModule module = NativeCompilation.emit(p, target);
+        String className = (backend.packageName == null || backend.packageName.isEmpty() ? "" : backend.packageName + ".")
+                + JvmBackend.className(p.name());
+        byte[] library;
+        try {
+            library = AotLibrary.kernelLibrary(module, target);
+        } catch (UncheckedIOException | NativeCompileException e) {
+            throw new UserError("cannot build the native code of " + p.name() + " for " + target.triple() + ": " + e.getMessage());
+        }
+        JvmBackend.Result classes = JvmBackend.compileNative(p, className, module.signature(), module.kernelCount(), target.toString());
+        String simple = className.substring(className.lastIndexOf('.') + 1);
+        String platform = "linux-" + (target.isAArch64() ? "aarch64" : target.arch());
+        return classes.withResources(Map.of(classes.resourcePath(simple + "-" + platform + ".so"), library));
     }
 }

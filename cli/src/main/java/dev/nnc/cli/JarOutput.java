@@ -36,11 +36,8 @@ final class JarOutput {
             Files.createDirectories(dir);
             try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar), manifest)) {
                 for (JvmBackend.Result r : models) {
-                    for (var e : r.classes().entrySet()) {
-                        out.putNextEntry(new JarEntry(e.getKey().replace('.', '/') + ".class"));
-                        out.write(e.getValue());
-                        out.closeEntry();
-                    }
+                    for (var e : r.classes().entrySet()) copy(out, e.getKey().replace('.', '/') + ".class", e.getValue());
+                    for (var e : r.resources().entrySet()) copy(out, e.getKey(), e.getValue());
                 }
             }
             writeRuntime(dir.resolve(RUNTIME_JAR));

@@ -1,5 +1,6 @@
 package dev.nnc.cli;
 
+import dev.nnc.codegen.nativecode.NativeCompiler;
 import dev.nnc.frontend.AstPrinter;
 import dev.nnc.frontend.Frontend;
 import dev.nnc.ir.Graph;
@@ -26,12 +27,13 @@ import picocli.CommandLine.Parameters;
 @Command(name = "nnc", mixinStandardHelpOptions = true, version = "nnc 0.1.0",
         description = {"Compiles neural-network models written in the .nn language.", "",
                 "  nnc FILE [-o OUT.jar]        compile to a jar of JVM classes (as nnc build)",
-                "  nnc FILE --emit=STAGE        print a stage: ast, ir, kernel-ir, jvm, dot, svg",
+                "  nnc FILE --emit=STAGE        print a stage: ast, ir, kernel-ir, jvm, llvm, asm, dot, svg",
                 "  nnc FILE --stats[=json]      print ops, kernels, memory and flops",
                 "  nnc check FILE               report errors only",
                 "  nnc run FILE --weights W --input X.npy   run a model",
                 "  nnc verify FILE -w W -i X.npy   check the optimized model on every backend",
                 "  nnc build FILE -o OUT.jar    write the model classes as a jar",
+                "  nnc build FILE --backend=native -o libNAME.so   a shared library + C header",
                 "Every compiling command takes -O0, -O1 or -O2 (the default), --print-after=PASS,",
                 "--print-after-all and --time-passes."},
         subcommands = {CheckCommand.class, RunCommand.class, VerifyCommand.class, BuildCommand.class,
@@ -40,7 +42,7 @@ public final class Main implements Callable<Integer> {
 
     /** What {@code --emit} can show. */
     enum Emit {
-        AST("ast"), IR("ir"), KERNEL_IR("kernel-ir"), JVM("jvm"), DOT("dot"), SVG("svg");
+        AST("ast"), IR("ir"), KERNEL_IR("kernel-ir"), JVM("jvm"), LLVM("llvm"), ASM("asm"), DOT("dot"), SVG("svg");
 
         final String text;
 
@@ -50,7 +52,7 @@ public final class Main implements Callable<Integer> {
 
         static Emit parse(String s) {
             for (Emit e : values()) if (e.text.equalsIgnoreCase(s)) return e;
-            throw new CommandLine.TypeConversionException("expected one of ast, ir, kernel-ir, jvm, dot, svg but found '" + s + "'");
+            throw new CommandLine.TypeConversionException("expected one of ast, ir, kernel-ir, jvm, llvm, asm, dot, svg but found '" + s + "'");
         }
     }
 
@@ -59,7 +61,7 @@ public final class Main implements Callable<Integer> {
 
     @Option(names = "--emit", paramLabel = "STAGE", converter = EmitConverter.class,
             description = "Print a stage instead of writing a jar: ast, ir, kernel-ir (optimized), jvm (a bytecode "
-                    + "listing), dot (the optimized kernels as a Graphviz graph) or svg (that graph rendered by "
+                    + "listing), llvm (the native backend's LLVM IR after -O3), asm (its assembly for --target/--cpu), dot (the optimized kernels as a Graphviz graph) or svg (that graph rendered by "
                     + "Graphviz's dot, which must be installed).")
     Emit emit;
 
@@ -78,6 +80,12 @@ public final class Main implements Callable<Integer> {
 
     @Mixin
     StatsOptions stats;
+
+    @Mixin
+    NativeOptions nativeOptions;
+
+    @Mixin
+    OutputBackend outputBackend;
 
     static final class EmitConverter implements CommandLine.ITypeConverter<Emit> {
         @Override public Emit convert(String value) { return Emit.parse(value); }
@@ -105,6 +113,8 @@ public final class Main implements Callable<Integer> {
             build.output = output;
             build.options = options;
             build.backend = backend;
+            build.outputBackend = outputBackend;
+            build.nativeOptions = nativeOptions;
             build.optimize = optimize;
             build.spec = spec;
             return build.call();
@@ -131,6 +141,10 @@ public final class Main implements Callable<Integer> {
                     case IR -> IrPrinter.print(g);
                     case KERNEL_IR -> KernelPrinter.print(JvmCompilation.lower(g, optimize, err));
                     case JVM -> BytecodeListing.of(JvmCompilation.compile(g, optimize, backend.packageName, backend.strict, err));
+                    case LLVM -> NativeCompiler.optimizedIr(NativeCompilation.emit(JvmCompilation.lower(g, optimize, err),
+                            nativeOptions.target()), nativeOptions.target());
+                    case ASM -> NativeCompiler.assembly(NativeCompilation.emit(JvmCompilation.lower(g, optimize, err),
+                            nativeOptions.target()), nativeOptions.target());
                     case DOT -> DotWriter.write(JvmCompilation.lower(g, optimize, err));
                     case SVG -> Graphviz.svg(DotWriter.write(JvmCompilation.lower(g, optimize, err)));
                     case AST -> throw new IllegalStateException("handled above");

@@ -1,6 +1,7 @@
 package dev.nnc.cli;
 
 import dev.nnc.codegen.jvm.ModelLoader;
+import dev.nnc.codegen.nativecode.NativeTarget;
 import dev.nnc.ir.Graph;
 import dev.nnc.ir.interp.Interpreter;
 import dev.nnc.ir.kernel.KernelProgram;
@@ -19,7 +20,7 @@ import java.util.function.Function;
  */
 final class Verification {
 
-    /** Something that runs a kernel program: today the JVM backend. */
+    /** Something that runs a kernel program: the JVM backend or the native backend. */
     interface Backend {
         String name();
 
@@ -33,6 +34,18 @@ final class Verification {
             @Override public Map<String, Tensor> run(KernelProgram p, Map<String, Tensor> params, Map<String, Tensor> inputs,
                                                      PrintWriter err) {
                 return ModelLoader.instantiate(JvmCompilation.compile(p, null, false, err), params).run(inputs);
+            }
+        };
+
+        /** LLVM machine code for this machine, JIT-compiled in process. */
+        Backend NATIVE = new Backend() {
+            @Override public String name() { return "native"; }
+
+            @Override public Map<String, Tensor> run(KernelProgram p, Map<String, Tensor> params, Map<String, Tensor> inputs,
+                                                     PrintWriter err) {
+                try (var model = NativeCompilation.load(p, NativeTarget.host(), params)) {
+                    return model.run(inputs);
+                }
             }
         };
     }

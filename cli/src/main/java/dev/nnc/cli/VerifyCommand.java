@@ -18,8 +18,8 @@ import picocli.CommandLine.Model.CommandSpec;
 /** {@code nnc verify FILE --weights W --input X.npy}: the optimized model on every backend against the reference interpreter. */
 @Command(name = "verify", mixinStandardHelpOptions = true,
         description = {"Checks the optimized model on every backend against the reference interpreter.",
-                "Compiles with the chosen -O level, runs the result on each backend (today:",
-                "jvm) and the unoptimized model on the interpreter, and prints per backend",
+                "Compiles with the chosen -O level, runs the result on each backend (jvm and",
+                "native) and the unoptimized model on the interpreter, and prints per backend",
                 "and output the largest absolute and relative error and PASS or FAIL.",
                 "An element passes when |got - expected| <= TOL*|expected| + ABS",
                 "(default: 1e-4 relative + 1e-5 absolute). On a failure it bisects the",
@@ -58,7 +58,7 @@ final class VerifyCommand implements Callable<Integer> {
         Graph g = options.single(r);
         Map<String, Tensor> params = data.params(g, err);
         Map<String, Tensor> in = data.inputs(g);
-        return new Verification(g, params, in, tolerance, List.of(Verification.Backend.JVM))
+        return new Verification(g, params, in, tolerance, List.of(Verification.Backend.JVM, Verification.Backend.NATIVE))
                 .run(m -> JvmCompilation.lower(m, optimize, err), optimize.pipeline(), "-" + optimize.level, out, err);
     }
 }

@@ -27,6 +27,10 @@ public abstract class CompiledModel implements Model {
     private final List<ParamSpec> derived = new ArrayList<>();
     private final List<String> symbols = new ArrayList<>();
     private final List<String> notes = new ArrayList<>();
+    /** Native backends only: floats of each load-time workspace (packed weights). */
+    private final List<Long> workspaces = new ArrayList<>();
+    /** Native backends only: integer inputs used as gather indices, and the size of the axis they index. */
+    private final Map<String, Long> indexBounds = new HashMap<>();
     /** Weights in declared order, then the derived weights, which the subclass constructor computes. */
     protected final float[][] weights;
     /** Backend-prepared forms of weights (packed GEMM panels), filled by the subclass constructor. */
@@ -38,7 +42,8 @@ public abstract class CompiledModel implements Model {
     /**
      * @param weightsByName tensors named as the model's parameters (as loaded from safetensors)
      * @param signature lines {@code in NAME:TYPE}, {@code out NAME:TYPE}, {@code param NAME:TYPE},
-     *     {@code derived NAME:TYPE}, {@code symbol NAME} and {@code note TEXT}, written by the code generator
+     *     {@code derived NAME:TYPE}, {@code symbol NAME}, {@code note TEXT} and (native code) {@code workspace FLOATS}
+     *     and {@code indices INPUT BOUND}, written by the code generator
      */
     protected CompiledModel(Map<String, Tensor> weightsByName, String signature, int preparedCount) {
         for (String line : signature.split("\n")) {
@@ -57,6 +62,11 @@ public abstract class CompiledModel implements Model {
                 }
                 case "symbol" -> symbols.add(rest);
                 case "note" -> notes.add(rest);
+                case "workspace" -> workspaces.add(Long.parseLong(rest));
+                case "indices" -> {
+                    String[] f = rest.split(" ");
+                    indexBounds.merge(f[0], Long.parseLong(f[1]), Math::min);
+                }
                 default -> throw new IllegalArgumentException("bad signature line: " + line);
             }
         }
@@ -74,6 +84,21 @@ public abstract class CompiledModel implements Model {
     @Override public List<TensorSpec> inputs() { return List.copyOf(inputs); }
 
     @Override public List<TensorSpec> outputs() { return List.copyOf(outputs); }
+
+    /** Symbols in the order their values are passed to {@link #execute}. */
+    List<String> symbolNames() { return symbols; }
+
+    /** Derived weights, in order after the parameters in {@link #weights}. */
+    List<ParamSpec> derivedWeights() { return derived; }
+
+    /** Notes of the signature. */
+    List<String> notes() { return notes; }
+
+    /** Integer inputs that index an axis, with that axis's size (native code only: it cannot throw). */
+    Map<String, Long> indexBounds() { return indexBounds; }
+
+    /** Workspace sizes in floats (native code only). */
+    List<Long> workspaceSizes() { return workspaces; }
 
     /** The parameters the model expects, in order. */
     public List<ParamSpec> parameters() { return List.copyOf(params); }
@@ -117,6 +142,15 @@ public abstract class CompiledModel implements Model {
         Object[] s = slots(slot);
         if (s[slot] instanceof float[][] a && a.length == length) return a;
         float[][] fresh = new float[length][];
+        s[slot] = fresh;
+        return fresh;
+    }
+
+    /** This thread's Object[] for argument slot {@code slot}, of exactly {@code length}; the caller fills it. */
+    protected final Object[] objectScratch(int slot, int length) {
+        Object[] s = slots(slot);
+        if (s[slot] instanceof Object[] a && !(a instanceof float[][]) && a.length == length) return a;
+        Object[] fresh = new Object[length];
         s[slot] = fresh;
         return fresh;
     }

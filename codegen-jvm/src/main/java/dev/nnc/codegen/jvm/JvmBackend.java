@@ -21,8 +21,25 @@ public final class JvmBackend {
      * @param classes class files by binary name (the model class and its vector companion)
      * @param warnings what the user should know: scalar paths the model will take
      * @param notes facts about the generated API worth saying when writing classes (e.g. no typed predict)
+     * @param resources other files the classes load, by path in the jar (a native class's library)
      */
-    public record Result(String className, Map<String, byte[]> classes, List<String> warnings, List<String> notes) {}
+    public record Result(String className, Map<String, byte[]> classes, List<String> warnings, List<String> notes,
+                         Map<String, byte[]> resources) {
+        public Result(String className, Map<String, byte[]> classes, List<String> warnings, List<String> notes) {
+            this(className, classes, warnings, notes, Map.of());
+        }
+
+        /** The same classes with their resources. */
+        public Result withResources(Map<String, byte[]> more) {
+            return new Result(className, classes, warnings, notes, more);
+        }
+
+        /** The jar path of a resource beside the model class, e.g. {@code com/acme/MnistCnn-linux-x86_64.so}. */
+        public String resourcePath(String fileName) {
+            int dot = className.lastIndexOf('.');
+            return (dot < 0 ? "" : className.substring(0, dot).replace('.', '/') + "/") + fileName;
+        }
+    }
 
     /** @throws UnsupportedByBackend when the model needs something this backend cannot do yet */
     public static Result compile(KernelProgram program, String className) {
@@ -43,6 +60,28 @@ public final class JvmBackend {
                     + " use run(Map) instead");
         }
         return new Result(className, classes, warnings, notes);
+    }
+
+    /**
+     * The model class for native code: the same API as {@link #compile}'s, extending the
+     * runtime's NativeCompiledModel, with its kernels in the library the caller puts beside the
+     * class as resource {@code <SimpleName>-<platform>.so} (see {@code NativeLibrary}).
+     *
+     * @param signature the native module's signature (with its workspaces)
+     * @param kernelCount the native module's run-time kernel count
+     * @param description what the code is, for backendInfo (target and CPU)
+     */
+    public static Result compileNative(KernelProgram program, String className, String signature, int kernelCount,
+                                       String description) {
+        String internal = className.replace('.', '/');
+        ModelClassEmitter emitter = new ModelClassEmitter(program, internal,
+                new ModelClassEmitter.NativeCode(signature, kernelCount, description));
+        List<String> notes = new ArrayList<>();
+        if (!emitter.typedPredictPossible()) {
+            notes.add("no typed predict(...) for " + className + ": its symbolic dims cannot all be read off input lengths;"
+                    + " use run(Map) instead");
+        }
+        return new Result(className, Map.of(className, emitter.mainClass()), List.of(), notes);
     }
 
     /** A valid Java class name for a model name. */

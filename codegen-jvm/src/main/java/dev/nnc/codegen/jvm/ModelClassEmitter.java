@@ -51,7 +51,21 @@ final class ModelClassEmitter {
     private final Map<Kernel, Kernel.Elementwise> epilogueLoops = new IdentityHashMap<>();
     private final List<Kernel.Elementwise> loopKernels = new ArrayList<>();
 
+    /**
+     * For a class whose kernels are native code in a library it carries as a resource: the native
+     * module's signature and kernel count, and what backendInfo says the code is.
+     */
+    record NativeCode(String signature, int kernelCount, String description) {}
+
+    private final NativeCode nativeCode;
+
     ModelClassEmitter(KernelProgram program, String internalName) {
+        this(program, internalName, null);
+    }
+
+    /** @param nativeCode null for a class running JVM kernels */
+    ModelClassEmitter(KernelProgram program, String internalName, NativeCode nativeCode) {
+        this.nativeCode = nativeCode;
         this.program = program;
         this.internalName = internalName;
         this.vectorName = internalName + "$Vec";
@@ -102,6 +116,7 @@ final class ModelClassEmitter {
     }
 
     byte[] mainClass() {
+        if (nativeCode != null) return nativeClass();
         ClassWriter cw = writer();
         cw.visit(V25, ACC_PUBLIC | ACC_FINAL | ACC_SUPER, internalName, null, COMPILED_MODEL, null);
         cw.visitSource(program.name() + ".nn", null);
@@ -120,6 +135,43 @@ final class ModelClassEmitter {
         }
         if (!program.prepare().isEmpty()) prepare(cw);
         for (int i = 0; i < loopKernels.size(); i++) ElementwiseEmitter.emit(cw, "k" + i + "_scalar", loopKernels.get(i), false, null);
+        cw.visitEnd();
+        return cw.toByteArray();
+    }
+
+    /**
+     * The class of a model compiled to native code: the same public API (constructor, load,
+     * typed predict, run), extending NativeCompiledModel, whose code comes from the library
+     * resource {@code <SimpleName>-<platform>.so} beside the class.
+     */
+    private byte[] nativeClass() {
+        ClassWriter cw = writer();
+        cw.visit(V25, ACC_PUBLIC | ACC_FINAL | ACC_SUPER, internalName, null, NATIVE_COMPILED_MODEL, null);
+        cw.visitSource(program.name() + ".nn", null);
+        for (Buf in : program.inputs()) typeConstant(cw, in);
+        for (Buf out : program.outputs()) typeConstant(cw, out);
+        MethodVisitor mv = cw.visitMethod(ACC_PUBLIC, "<init>", "(Ljava/util/Map;)V",
+                "(Ljava/util/Map<Ljava/lang/String;Ldev/nnc/runtime/Tensor;>;)V", null);
+        mv.visitCode();
+        Code code = new Code(mv, Map.of(), 2);
+        mv.visitVarInsn(ALOAD, 0);
+        mv.visitVarInsn(ALOAD, 1);
+        mv.visitLdcInsn(nativeCode.signature());
+        mv.visitLdcInsn(org.objectweb.asm.Type.getObjectType(internalName));
+        code.iconst(nativeCode.kernelCount());
+        String entryPoints = "L" + NATIVE_COMPILED_MODEL + "$EntryPoints;";
+        mv.visitMethodInsn(INVOKESTATIC, "dev/nnc/runtime/NativeLibrary", "entryPoints", "(Ljava/lang/Class;I)" + entryPoints, false);
+        mv.visitLdcInsn(nativeCode.description());
+        mv.visitMethodInsn(INVOKESPECIAL, NATIVE_COMPILED_MODEL, "<init>",
+                "(Ljava/util/Map;Ljava/lang/String;" + entryPoints + "Ljava/lang/String;)V", false);
+        mv.visitInsn(RETURN);
+        mv.visitMaxs(0, 0);
+        mv.visitEnd();
+        load(cw);
+        if (typedPredictPossible()) {
+            predict(cw);
+            if (program.outputs().size() == 1) allocatingPredict(cw);
+        }
         cw.visitEnd();
         return cw.toByteArray();
     }
@@ -400,16 +452,63 @@ final class ModelClassEmitter {
             mv.visitLdcInsn(typeText(out));
             code.invokeStatic(COMPILED_MODEL, "checkLength", "(IILjava/lang/String;Ljava/lang/String;)V");
         }
-        mv.visitVarInsn(ALOAD, 0);
-        for (int i = 0; i < n + m; i++) mv.visitVarInsn(ALOAD, 1 + i);
-        mv.visitVarInsn(ALOAD, 0);
-        code.dim(program.arenaSize());
-        mv.visitMethodInsn(INVOKEVIRTUAL, internalName, "arena", "(I)[F", false);
-        for (String s : symbols) mv.visitVarInsn(ILOAD, symbolLocals.get(s));
-        mv.visitMethodInsn(INVOKESPECIAL, internalName, "run0", run0Descriptor(), false);
+        if (nativeCode != null) {
+            executeNative(code, symbolLocals);
+        } else {
+            mv.visitVarInsn(ALOAD, 0);
+            for (int i = 0; i < n + m; i++) mv.visitVarInsn(ALOAD, 1 + i);
+            mv.visitVarInsn(ALOAD, 0);
+            code.dim(program.arenaSize());
+            mv.visitMethodInsn(INVOKEVIRTUAL, internalName, "arena", "(I)[F", false);
+            for (String s : symbols) mv.visitVarInsn(ILOAD, symbolLocals.get(s));
+            mv.visitMethodInsn(INVOKESPECIAL, internalName, "run0", run0Descriptor(), false);
+        }
         mv.visitInsn(RETURN);
         mv.visitMaxs(0, 0);
         mv.visitEnd();
+    }
+
+    /**
+     * Native classes: {@code execute(inputs, outputs, null, symbols)} with this thread's reused
+     * argument arrays (slots 0-2), so a call allocates nothing.
+     */
+    private void executeNative(Code code, Map<String, Integer> symbolLocals) {
+        MethodVisitor mv = code.mv;
+        int n = program.inputs().size(), m = program.outputs().size();
+        int ins = code.newLocal(), outs = code.newLocal(), syms = code.newLocal();
+        scratch(code, "objectScratch", "[Ljava/lang/Object;", 0, n, ins);
+        for (int i = 0; i < n; i++) store(code, ins, i, 1 + i);
+        scratch(code, "arrayScratch", "[[F", 1, m, outs);
+        for (int i = 0; i < m; i++) store(code, outs, i, 1 + n + i);
+        scratch(code, "intScratch", "[I", 2, symbols.size(), syms);
+        for (int i = 0; i < symbols.size(); i++) {
+            mv.visitVarInsn(ALOAD, syms);
+            code.iconst(i);
+            mv.visitVarInsn(ILOAD, symbolLocals.get(symbols.get(i)));
+            mv.visitInsn(IASTORE);
+        }
+        mv.visitVarInsn(ALOAD, 0);
+        mv.visitVarInsn(ALOAD, ins);
+        mv.visitVarInsn(ALOAD, outs);
+        mv.visitInsn(ACONST_NULL);
+        mv.visitVarInsn(ALOAD, syms);
+        mv.visitMethodInsn(INVOKEVIRTUAL, internalName, "execute", "([Ljava/lang/Object;[[F[F[I)V", false);
+    }
+
+    private void scratch(Code code, String method, String type, int slot, int length, int local) {
+        code.mv.visitVarInsn(ALOAD, 0);
+        code.iconst(slot);
+        code.iconst(length);
+        code.mv.visitMethodInsn(INVOKEVIRTUAL, internalName, method, "(II)" + type, false);
+        code.mv.visitVarInsn(ASTORE, local);
+    }
+
+    /** {@code array[index] = local} for reference locals. */
+    private static void store(Code code, int array, int index, int local) {
+        code.mv.visitVarInsn(ALOAD, array);
+        code.iconst(index);
+        code.mv.visitVarInsn(ALOAD, local);
+        code.mv.visitInsn(AASTORE);
     }
 
     /** {@code float[] predict(inputs...)}: allocates the output, then calls the typed predict. */

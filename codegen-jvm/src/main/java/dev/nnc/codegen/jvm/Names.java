@@ -5,6 +5,7 @@ final class Names {
     private Names() {}
 
     static final String COMPILED_MODEL = "dev/nnc/runtime/CompiledModel";
+    static final String NATIVE_COMPILED_MODEL = "dev/nnc/runtime/NativeCompiledModel";
     static final String KERNELS = "dev/nnc/runtime/kernels/";
     static final String PACKED = KERNELS + "PackedMatrix";
     static final String VECTOR_MATH = KERNELS + "VectorMath";

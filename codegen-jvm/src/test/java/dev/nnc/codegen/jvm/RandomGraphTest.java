@@ -34,7 +34,7 @@ import org.junit.jupiter.api.TestFactory;
  * bytecode and by the reference interpreter. Tolerance: |jvm - interp| <= 1e-4 * |interp| + 1e-4
  * (f32 kernels against double accumulation). A failing case prints its seed and graph.
  */
-class RandomGraphTest {
+public class RandomGraphTest {
     static final int CASES = 150;
 
     @TestFactory
@@ -67,7 +67,7 @@ class RandomGraphTest {
         }
     }
 
-    static Tensor random(int[] shape, Random rng) {
+    public static Tensor random(int[] shape, Random rng) {
         int n = 1;
         for (int d : shape) n *= d;
         float[] data = new float[n];
@@ -75,15 +75,15 @@ class RandomGraphTest {
         return Tensor.ofFloats(DType.F32, shape, data);
     }
 
-    /** Builds one random graph: an input, 2 to 7 random steps, one output. */
-    static final class Generator {
+    /** Builds one random graph: an input, 2 to 7 random steps, one output. Public: the native backend's suite runs the same graphs. */
+    public static final class Generator {
         final Random rng;
         final GraphBuilder b = new GraphBuilder("Random");
         int params;
 
-        Generator(Random rng) { this.rng = rng; }
+        public Generator(Random rng) { this.rng = rng; }
 
-        Graph build() {
+        public Graph build() {
             int rank = 2 + rng.nextInt(3);
             List<Dim> dims = new ArrayList<>();
             dims.add(Dim.sym("B"));

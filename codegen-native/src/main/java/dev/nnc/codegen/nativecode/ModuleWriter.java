@@ -1,9 +1,7 @@
 package dev.nnc.codegen.nativecode;
 
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.Map;
-import java.util.Set;
 import java.util.function.Consumer;
 
 /**
@@ -12,7 +10,8 @@ import java.util.function.Consumer;
  */
 public final class ModuleWriter {
     private final NativeTarget target;
-    private final Set<String> declarations = new LinkedHashSet<>();
+    /** Declarations by function name: two emitters declaring one intrinsic with different attributes keep the first. */
+    private final Map<String, String> declarations = new LinkedHashMap<>();
     private final Map<String, String> helpers = new LinkedHashMap<>();
     private final StringBuilder globals = new StringBuilder();
     private final StringBuilder functions = new StringBuilder();
@@ -25,7 +24,9 @@ public final class ModuleWriter {
 
     /** Adds {@code declare ...} once, e.g. {@code declare <16 x float> @llvm.fma.v16f32(<16 x float>, <16 x float>, <16 x float>)}. */
     public void declare(String declaration) {
-        declarations.add(declaration);
+        int at = declaration.indexOf('@'), paren = declaration.indexOf('(', at);
+        if (at < 0 || paren < 0) throw new IllegalArgumentException("not a function declaration: " + declaration);
+        declarations.putIfAbsent(declaration.substring(at, paren), declaration);
     }
 
     /**
@@ -62,7 +63,7 @@ public final class ModuleWriter {
         s.append(globals).append('\n');
         s.append(functions);
         for (String h : helpers.values()) s.append(h).append('\n');
-        for (String d : declarations) s.append(d).append('\n');
+        for (String d : declarations.values()) s.append(d).append('\n');
         return s.toString();
     }
 }

@@ -116,7 +116,8 @@ public final class NativeCompiler {
         }
     }
 
-    static List<String> exportedSymbols(NativeModule m) {
+    /** The functions a native module exports (see {@link NativeModule}). */
+    public static List<String> exportedSymbols(NativeModule m) {
         List<String> s = new ArrayList<>(List.of(NativeModule.PREPARE, NativeModule.ARENA_ELEMENTS, NativeModule.RUN));
         for (int i = 0; i < m.kernelCount(); i++) {
             s.add(NativeModule.kernelSymbol(i));

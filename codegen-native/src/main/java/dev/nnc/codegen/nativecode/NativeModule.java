@@ -1,6 +1,7 @@
 package dev.nnc.codegen.nativecode;
 
 import dev.nnc.ir.kernel.KernelProgram;
+import dev.nnc.ir.kernel.ProgramSignature;
 
 /**
  * A kernel program as one LLVM module (IR text, before optimization) and the context layout
@@ -16,6 +17,22 @@ import dev.nnc.ir.kernel.KernelProgram;
  * </ul>
  */
 public record NativeModule(String name, String ir, ModuleLayout layout, int kernelCount, KernelProgram program) {
+
+    /**
+     * The signature the runtime's NativeCompiledModel reads: the program's, plus one line per
+     * workspace and one per gather-index input with the size it indexes (checked before a run).
+     */
+    public String signature() {
+        StringBuilder s = new StringBuilder(ProgramSignature.text(program, java.util.List.of(kernelCount + " native kernels")));
+        for (ModuleLayout.Workspace w : layout.workspaces()) s.append("\nworkspace ").append(w.elements());
+        for (var k : program.kernels()) {
+            if (k instanceof dev.nnc.ir.kernel.Kernel.Gather g && g.indices().space() == dev.nnc.ir.kernel.Space.INPUT
+                    && g.data().type().shape().dim(g.axis()).isKnown()) {
+                s.append("\nindices ").append(g.indices().name()).append(' ').append(g.data().type().shape().dim(g.axis()));
+            }
+        }
+        return s.toString();
+    }
 
     public static String kernelSymbol(int i) { return "nnc_k" + i; }
 

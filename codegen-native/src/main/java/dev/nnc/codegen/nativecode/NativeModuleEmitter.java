@@ -29,13 +29,13 @@ public final class NativeModuleEmitter {
         m.function("define void @" + NativeModule.PREPARE + "(ptr %ctx)", f -> {
             for (String step : prepareSteps) {
                 if (step.startsWith("call ")) {
-                    f.emit(step);
+                    f.emit("%s", step);
                 } else {
                     String n = f.let("call i64 @%s_units(ptr %%ctx)", step);
                     f.emit("call void @%s(ptr %%ctx, i64 0, i64 %s)", step, n);
                 }
             }
-            for (String pack : packs) f.emit(pack);
+            for (String pack : packs) f.emit("%s", pack);
         });
         m.function("define i64 @" + NativeModule.ARENA_ELEMENTS + "(ptr %ctx)", f ->
                 f.emit("ret i64 %s", new KernelEnv(layout, target, "arena").dim(f, p.arenaSize())));

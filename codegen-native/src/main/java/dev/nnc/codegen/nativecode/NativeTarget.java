@@ -31,6 +31,13 @@ public record NativeTarget(String triple, String cpu, String features, int vecto
     public static NativeTarget of(String triple, String cpu) {
         NativeTarget host = host();
         String normalized = string(LLVMNormalizeTargetTriple(new BytePointer(triple)));
+        org.bytedeco.llvm.LLVM.LLVMTargetRef t = new org.bytedeco.llvm.LLVM.LLVMTargetRef();
+        BytePointer error = new BytePointer((org.bytedeco.javacpp.Pointer) null);
+        if (LLVMGetTargetFromTriple(new BytePointer(normalized), t, error) != 0) {
+            String why = error.address() == 0 ? "" : ": " + string(error).strip();
+            throw new NativeCompileException("unknown target '" + triple + "'" + why
+                    + " (this LLVM generates code for x86_64, aarch64 and nvptx64 triples, e.g. aarch64-linux-gnu)");
+        }
         boolean sameArch = arch(normalized).equals(arch(host.triple));
         if (cpu == null || cpu.isEmpty()) cpu = sameArch ? host.cpu : "generic";
         String features = sameArch && cpu.equals(host.cpu) ? host.features : "";
