@@ -14,8 +14,10 @@ import org.junit.jupiter.api.Test;
 /**
  * Native matmuls against the JVM backend. Each program holds several matmuls (one LLVM compile
  * per program): odd sizes around the vector width (16) and the register tile (8 x 48), every
- * transpose combination, B a weight (packed at load) or an activation (read in place, or packed
- * on the stack when transposed), bias and relu in registers, batches folded, broadcast or not.
+ * transpose combination (a transposed A with many rows is packed), B a weight (packed at load)
+ * or an activation (read in place for a few rows, else packed per unit), k slices, bias and relu
+ * in registers, other epilogues on finished rows, batches folded, broadcast or not, symbolic
+ * sizes.
  */
 class MatMulCodegenTest {
     private static final int[] ODD = {1, 3, 15, 16, 17, 33, 100};
