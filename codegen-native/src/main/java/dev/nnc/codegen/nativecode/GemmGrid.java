@@ -107,7 +107,7 @@ final class GemmGrid {
         f.loop("0", slices, 1, s -> {
             String k0 = GemmIr.mul(f, s, kc), depth = GemmIr.min(f, kc, GemmIr.sub(f, k, k0));
             Slice slice = new Slice(k0, depth, f.let("icmp eq i64 %s, 0", s), f.let("icmp eq i64 %s, %s", s, lastSlice));
-            if (packA) packing.packA(f, problem.aLayout(), aAt(a, m0, k0), aStride(), GemmIr.sub(f, m1, m0), depth, aStack);
+            if (packA) packing.packTransposedA(f, aAt(a, m0, k0), m, GemmIr.sub(f, m1, m0), depth, aStack);
             f.loop(n0, n1, blocking.nr(), j -> {
                 String cols = GemmIr.min(f, Integer.toString(blocking.nr()), GemmIr.sub(f, n1, j));
                 panel(slice, a, aStack, b, GemmIr.at(f, c, j), j, cols, m0, m1);

@@ -5,25 +5,12 @@ import java.util.List;
 import java.util.function.Supplier;
 
 /**
- * IR snippets the GEMM emitters share: i64 arithmetic on sizes, splats, lane masks for partial
- * vectors, masked loads and stores, FMAs, and an if/else that merges several values.
+ * IR the GEMM emitters share besides {@link VectorOps}: i64 arithmetic on sizes and indices,
+ * broadcasts and masked accesses by pointer, an if/else that merges several values, and an
+ * in-register transpose.
  */
 final class GemmIr {
-    private final int lanes;
-
-    GemmIr(int lanes) {
-        this.lanes = lanes;
-    }
-
-    int lanes() { return lanes; }
-
-    /** The float vector type, e.g. {@code <16 x float>}. */
-    String vf() { return "<" + lanes + " x float>"; }
-
-    private String suffix() { return "v" + lanes + "f32"; }
-
-    /** Bytes a vector of floats is aligned to in packed panels. */
-    int vectorAlign() { return 4 * lanes; }
+    private GemmIr() {}
 
     static String mul(FunctionWriter f, String a, String b) { return f.let("mul i64 %s, %s", a, b); }
 
@@ -46,7 +33,7 @@ final class GemmIr {
         return f.let("udiv i64 %s, %d", f.let("add i64 %s, %d", a, b - 1), b);
     }
 
-    /** ceil(a / b) for a >= 0, b > 0 (IR values). */
+    /** ceil(a / b) for a >= 0, b > 0 (both IR values). */
     static String ceilDiv(FunctionWriter f, String a, String b) {
         return f.let("udiv i64 %s, %s", add(f, a, sub(f, b, "1")), b);
     }
@@ -61,72 +48,30 @@ final class GemmIr {
         return f.let("getelementptr inbounds float, ptr %s, i64 %s", p, index);
     }
 
-    /** A vector with every lane {@code value} (of scalar type {@code type}, e.g. float or i64). */
-    String splat(FunctionWriter f, String type, String value) {
-        String vt = "<" + lanes + " x " + type + ">";
-        String one = f.let("insertelement %s poison, %s %s, i64 0", vt, type, value);
-        return f.let("shufflevector %s %s, %s poison, <%d x i32> zeroinitializer", vt, one, vt, lanes);
-    }
-
     /** The float at {@code p} in every lane. */
-    String broadcast(FunctionWriter f, String p) {
-        return splat(f, "float", f.let("load float, ptr %s, align 4", p));
+    static String broadcast(VectorOps v, String p) {
+        return v.splat(v.writer().let("load float, ptr %s, align 4", p));
     }
 
-    /** A mask whose lanes below {@code count} (an i64, any value) are set. */
-    String mask(FunctionWriter f, String count) {
-        StringBuilder iota = new StringBuilder("<");
-        for (int i = 0; i < lanes; i++) iota.append(i == 0 ? "" : ", ").append("i64 ").append(i);
-        iota.append('>');
-        return f.let("icmp slt <%d x i64> %s, %s", lanes, iota, splat(f, "i64", count));
+    /** A load of the lanes in {@code mask}, or of all lanes when it is null. */
+    static String load(VectorOps v, String p, String mask) {
+        return mask == null ? v.load(p) : v.maskedLoad(p, mask);
     }
 
-    /** A vector load; with a mask (or null), lanes outside it are not read and are zero. */
-    String load(FunctionWriter f, String p, int align, String mask) {
-        if (mask == null) return f.let("load %s, ptr %s, align %d", vf(), p, align);
-        f.module().declare("declare %s @llvm.masked.load.%s.p0(ptr, i32 immarg, <%d x i1>, %s)".formatted(vf(), suffix(), lanes, vf()));
-        return f.let("call %s @llvm.masked.load.%s.p0(ptr %s, i32 %d, <%d x i1> %s, %s zeroinitializer)",
-                vf(), suffix(), p, align, lanes, mask, vf());
-    }
-
-    /** A vector store; with a mask (or null), only the lanes in it are written. */
-    void store(FunctionWriter f, String value, String p, int align, String mask) {
-        if (mask == null) {
-            f.emit("store %s %s, ptr %s, align %d", vf(), value, p, align);
-            return;
-        }
-        f.module().declare("declare void @llvm.masked.store.%s.p0(%s, ptr, i32 immarg, <%d x i1>)".formatted(suffix(), vf(), lanes));
-        f.emit("call void @llvm.masked.store.%s.p0(%s %s, ptr %s, i32 %d, <%d x i1> %s)", suffix(), vf(), value, p, align, lanes, mask);
-    }
-
-    /** a * b + c, fused. */
-    String fma(FunctionWriter f, String a, String b, String c) {
-        f.module().declare("declare %s @llvm.fma.%s(%s, %s, %s)".formatted(vf(), suffix(), vf(), vf(), vf()));
-        return f.let("call %s @llvm.fma.%s(%s %s, %s %s, %s %s)", vf(), suffix(), vf(), a, vf(), b, vf(), c);
-    }
-
-    String fadd(FunctionWriter f, String a, String b) {
-        return f.let("fadd %s %s, %s", vf(), a, b);
-    }
-
-    /** max(x, 0) with NaN kept, as Java's Math.max(x, 0f). */
-    String relu(FunctionWriter f, String x) {
-        String negative = f.let("fcmp olt %s %s, zeroinitializer", vf(), x);
-        return f.let("select <%d x i1> %s, %s zeroinitializer, %s %s", lanes, negative, vf(), vf(), x);
-    }
-
-    /** Whether {@link #transpose} takes {@code rows} vectors: a power of two dividing the lanes. */
-    boolean canTranspose(int rows) {
-        return Integer.bitCount(rows) == 1 && lanes % rows == 0;
+    /** A store of the lanes in {@code mask}, or of all lanes when it is null. */
+    static void store(VectorOps v, String value, String p, String mask) {
+        if (mask == null) v.store(value, p);
+        else v.maskedStore(value, p, mask);
     }
 
     /**
      * Transposes {@code rows.size()} vectors (row r holding elements (r, 0..lanes-1)) into as
      * many vectors that, one after the other, hold the elements column by column: (0, 0),
-     * (1, 0), ..., (R-1, 0), (0, 1), ... Each of log2(R) stages interleaves pairs of row groups
-     * (two-input shuffles, one instruction each with AVX-512).
+     * (1, 0), ..., (R-1, 0), (0, 1), ... R must be a power of two dividing the lanes. Each of
+     * log2(R) stages interleaves pairs of row groups (two-input shuffles, one instruction each
+     * with AVX-512).
      */
-    List<String> transpose(FunctionWriter f, List<String> rows) {
+    static List<String> transpose(VectorOps v, List<String> rows) {
         // groups.get(g).get(c): the vector of row group g holding column chunk c.
         List<List<String>> groups = new ArrayList<>();
         for (String row : rows) groups.add(List.of(row));
@@ -135,7 +80,7 @@ final class GemmIr {
             for (int g = 0; g < groups.size(); g += 2) {
                 List<String> a = groups.get(g), b = groups.get(g + 1), chunks = new ArrayList<>();
                 for (int c = 0; c < a.size(); c++) {
-                    for (int half = 0; half < 2; half++) chunks.add(interleave(f, a.get(c), b.get(c), width, half));
+                    for (int half = 0; half < 2; half++) chunks.add(interleave(v, a.get(c), b.get(c), width, half));
                 }
                 merged.add(chunks);
             }
@@ -145,13 +90,14 @@ final class GemmIr {
     }
 
     /** Alternating runs of {@code width} elements of a and b, taken from half {@code half} of each. */
-    private String interleave(FunctionWriter f, String a, String b, int width, int half) {
+    private static String interleave(VectorOps v, String a, String b, int width, int half) {
+        int lanes = v.lanes();
         StringBuilder mask = new StringBuilder();
         for (int o = 0; o < lanes; o++) {
             int run = o / width, source = half * lanes / 2 + run / 2 * width + o % width;
             mask.append(o == 0 ? "" : ", ").append("i32 ").append(run % 2 == 0 ? source : source + lanes);
         }
-        return f.let("shufflevector %s %s, %s %s, <%d x i32> <%s>", vf(), a, vf(), b, lanes, mask);
+        return v.writer().let("shufflevector %s %s, %s %s, <%d x i32> <%s>", v.type(), a, v.type(), b, lanes, mask);
     }
 
     /**

@@ -1,14 +1,23 @@
 package dev.nnc.codegen.nativecode;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.nnc.ir.kernel.KernelParser;
+import dev.nnc.ir.kernel.KernelProgram;
+import dev.nnc.runtime.Tensor;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /**
  * Native matmuls against the JVM backend. Each program holds several matmuls (one LLVM compile
  * per program): odd sizes around the vector width (16) and the register tile (8 x 48), every
- * transpose combination, B a weight (packed at load) or an activation (read in place, or packed
- * on the stack when transposed), bias and relu in registers, batches folded, broadcast or not.
+ * transpose combination (a transposed A with many rows is packed), B a weight (packed at load)
+ * or an activation (read in place for a few rows, else packed per unit), k slices, bias and relu
+ * in registers, other epilogues on finished rows, batches folded, broadcast or not, symbolic
+ * sizes.
  */
 class MatMulCodegenTest {
     private static final int[] ODD = {1, 3, 15, 16, 17, 33, 100};
@@ -143,5 +152,73 @@ class MatMulCodegenTest {
             cases.add(new Case(List.of(), List.of(), "B", "B", "18", false, transB, false, false, true));
         }
         check(cases, 1, 3);
+    }
+
+    /** Epilogues other than relu run over each unit's finished rows: residual inputs, broadcast operands, functions. */
+    @Test
+    void epiloguesOnFinishedRows() {
+        String kir = """
+                kernels Epilogues {
+                  input x : f32[B,33]
+                  input r : f32[B,100]
+                  input h : f32[B,130,40]
+                  input q : f32[B,4,10,16]
+                  input k : f32[B,4,16,10]
+                  input t : f32[130,300]
+                  input u : f32[200,300]
+                  weight fc : f32[100,33]
+                  weight fc.bias : f32[100]
+                  weight w : f32[40,200]
+                  weight scale : f32[10]
+                  weight zb : f32[200]
+                  output y : f32[B,100]
+                  output g : f32[B,130,200]
+                  output s : f32[B,4,10,10]
+                  output z : f32[130,200]
+                  arena 0
+                  matmul(in:x : f32[B,33], w:fc : f32[100,33], w:fc.bias : f32[100]) -> out:y : f32[B,100] {transA=false, transB=true} epilogue(in:r : f32[B,100]) = relu(add(%0, %1))
+                  matmul(in:h : f32[B,130,40], w:w : f32[40,200]) -> out:g : f32[B,130,200] {transA=false, transB=false} epilogue() = gelu(%0)
+                  matmul(in:q : f32[B,4,10,16], in:k : f32[B,4,16,10]) -> out:s : f32[B,4,10,10] {transA=false, transB=false} epilogue(w:scale : f32[10]) = mul(%0, %1)
+                  matmul(in:t : f32[130,300], in:u : f32[200,300], w:zb : f32[200]) -> out:z : f32[130,200] {transA=false, transB=true} epilogue() = sigmoid(%0)
+                }
+                """;
+        for (int batch : new int[] {1, 3}) Differential.check(kir, batch, batch);
+    }
+
+    /**
+     * Batch dims that broadcast one by one ([2,1] against [1,3]), which the JVM backend does not
+     * do: checked against a plain triple loop.
+     */
+    @Test
+    void batchDimsBroadcastOneByOne() {
+        String kir = """
+                kernels Broadcast {
+                  input a : f32[2,1,5,7]
+                  input b : f32[1,3,9,7]
+                  output y : f32[2,3,5,9]
+                  arena 0
+                  matmul(in:a : f32[2,1,5,7], in:b : f32[1,3,9,7]) -> out:y : f32[2,3,5,9] {transA=false, transB=true}
+                }
+                """;
+        KernelProgram p = KernelParser.parse(kir);
+        Random rng = new Random(5);
+        Tensor a = Differential.random(p.inputs().get(0), Map.of(), rng, 0), b = Differential.random(p.inputs().get(1), Map.of(), rng, 0);
+        Tensor y;
+        try (NativeModel m = NativeBackend.load(p, Map.of())) {
+            y = m.run(Map.of("a", a, "b", b)).get("y");
+        }
+        for (int i = 0; i < 2; i++) {
+            for (int h = 0; h < 3; h++) {
+                for (int r = 0; r < 5; r++) {
+                    for (int c = 0; c < 9; c++) {
+                        double sum = 0;
+                        for (int q = 0; q < 7; q++) sum += a.getDouble((i * 5 + r) * 7 + q) * b.getDouble((h * 9 + c) * 7 + q);
+                        double got = y.getDouble(((i * 3 + h) * 5 + r) * 9 + c);
+                        assertEquals(sum, got, Differential.REL * Math.abs(sum) + Differential.ABS,
+                                "y[" + i + "," + h + "," + r + "," + c + "]");
+                    }
+                }
+            }
+        }
     }
 }
