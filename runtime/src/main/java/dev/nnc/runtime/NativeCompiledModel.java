@@ -21,8 +21,9 @@ import java.util.Map;
  * checks, typed {@code predict} methods in generated subclasses, thread safety.
  *
  * <p>The native code's contract (nnc's native module): functions {@code nnc_prepare(ctx)},
- * {@code nnc_arena_elements(ctx)}, and per kernel I {@code nnc_kI_units(ctx)} and
- * {@code nnc_kI(ctx, from, to)}, all taking a context block of 8-byte slots: the arena, the
+ * {@code nnc_arena_elements(ctx)}, {@code nnc_schedule(ctx, out)} (each kernel's units and
+ * whether it is worth splitting over threads) and per kernel I {@code nnc_kI(ctx, from, to)},
+ * all taking a context block of 8-byte slots: the arena, the
  * symbol values, then pointers to inputs, outputs, weights, derived weights and workspaces in
  * the signature's order.
  *
@@ -31,32 +32,31 @@ import java.util.Map;
  * input/output buffers, grown when a larger batch needs more. Inputs are copied in and outputs
  * out: no Java array is handed to native code. {@link #close} frees the native memory.
  *
- * <p>Threads: this class drives the kernels; each kernel's units are split over the runtime's
- * thread pool ({@link Parallel}), every thread calling the kernel's function on its range.
+ * <p>Threads: this class drives the kernels; the units of each kernel worth splitting are split
+ * over the runtime's thread pool ({@link Parallel}), every thread calling the kernel's function
+ * on its range; small kernels run on the calling thread.
  */
 public class NativeCompiledModel extends CompiledModel implements AutoCloseable {
     private static final Linker LINKER = Linker.nativeLinker();
     private static final FunctionDescriptor KERNEL = FunctionDescriptor.ofVoid(ADDRESS, JAVA_LONG, JAVA_LONG);
     private static final FunctionDescriptor UNITS = FunctionDescriptor.of(JAVA_LONG, ADDRESS);
     private static final FunctionDescriptor PREPARE = FunctionDescriptor.ofVoid(ADDRESS);
+    private static final FunctionDescriptor SCHEDULE = FunctionDescriptor.ofVoid(ADDRESS, ADDRESS);
     private static final long ALIGN = 64;
 
     /** Addresses of the native functions. */
-    public record EntryPoints(MemorySegment prepare, MemorySegment arenaElements, List<MemorySegment> kernels,
-                              List<MemorySegment> units) {
+    public record EntryPoints(MemorySegment prepare, MemorySegment arenaElements, MemorySegment schedule,
+                              List<MemorySegment> kernels) {
         public EntryPoints {
             kernels = List.copyOf(kernels);
-            units = List.copyOf(units);
         }
 
         /** The functions of a model of {@code kernelCount} kernels, by their exported names. */
         public static EntryPoints lookup(SymbolLookup library, int kernelCount) {
-            List<MemorySegment> k = new ArrayList<>(), u = new ArrayList<>();
-            for (int i = 0; i < kernelCount; i++) {
-                k.add(find(library, "nnc_k" + i));
-                u.add(find(library, "nnc_k" + i + "_units"));
-            }
-            return new EntryPoints(find(library, "nnc_prepare"), find(library, "nnc_arena_elements"), k, u);
+            List<MemorySegment> k = new ArrayList<>();
+            for (int i = 0; i < kernelCount; i++) k.add(find(library, "nnc_k" + i));
+            return new EntryPoints(find(library, "nnc_prepare"), find(library, "nnc_arena_elements"),
+                    find(library, "nnc_schedule"), k);
         }
 
         private static MemorySegment find(SymbolLookup library, String name) {
@@ -65,8 +65,8 @@ public class NativeCompiledModel extends CompiledModel implements AutoCloseable 
     }
 
     private final String description;
-    private final MethodHandle[] kernels, units;
-    private final MethodHandle arenaElements;
+    private final MethodHandle[] kernels;
+    private final MethodHandle arenaElements, schedule;
     private final Arena memory = Arena.ofShared();
     /** Slots every thread's context starts from: weights, derived weights, workspaces. */
     private final MemorySegment template;
@@ -84,12 +84,9 @@ public class NativeCompiledModel extends CompiledModel implements AutoCloseable 
         this.description = description;
         int n = code.kernels().size();
         kernels = new MethodHandle[n];
-        units = new MethodHandle[n];
-        for (int i = 0; i < n; i++) {
-            kernels[i] = LINKER.downcallHandle(code.kernels().get(i), KERNEL);
-            units[i] = LINKER.downcallHandle(code.units().get(i), UNITS);
-        }
+        for (int i = 0; i < n; i++) kernels[i] = LINKER.downcallHandle(code.kernels().get(i), KERNEL);
         arenaElements = LINKER.downcallHandle(code.arenaElements(), UNITS);
+        schedule = LINKER.downcallHandle(code.schedule(), SCHEDULE);
         symbolSlot = 1;
         inputSlot = symbolSlot + symbolNames().size();
         outputSlot = inputSlot + inputs().size();
@@ -194,7 +191,10 @@ public class NativeCompiledModel extends CompiledModel implements AutoCloseable 
         try {
             long arena = (long) arenaElements.invokeExact(ctx);
             ctx.setAtIndex(ADDRESS, 0, s.buffer(inputs.length + outputs.length, 4L * arena));
-            for (int k = 0; k < kernels.length; k++) runKernel(k, ctx);
+            schedule.invokeExact(ctx, s.schedule);
+            for (int k = 0; k < kernels.length; k++) {
+                runKernel(k, ctx, s.schedule.getAtIndex(JAVA_LONG, 2L * k), s.schedule.getAtIndex(JAVA_LONG, 2L * k + 1) != 0);
+            }
         } catch (RuntimeException | Error e) {
             throw e;
         } catch (Throwable t) {
@@ -216,11 +216,10 @@ public class NativeCompiledModel extends CompiledModel implements AutoCloseable 
         }
     }
 
-    private void runKernel(int k, MemorySegment ctx) throws Throwable {
-        long n = (long) units[k].invokeExact(ctx);
+    private void runKernel(int k, MemorySegment ctx, long n, boolean split) throws Throwable {
         if (n <= 0) return;
         MethodHandle h = kernels[k];
-        if (n == 1 || Parallel.threads() == 1) {
+        if (n == 1 || !split || Parallel.threads() == 1) {
             h.invokeExact(ctx, 0L, n);
             return;
         }
@@ -258,6 +257,8 @@ public class NativeCompiledModel extends CompiledModel implements AutoCloseable 
     private final class ThreadState {
         final Arena ctxArena = Arena.ofShared();
         final MemorySegment ctx;
+        /** nnc_schedule's answer for this call: units and split flag per kernel. */
+        final MemorySegment schedule;
         final Arena[] arenas;
         final MemorySegment[] buffers;
         /** Argument arrays of {@link #predict(float[], float[])}, reused. */
@@ -268,6 +269,7 @@ public class NativeCompiledModel extends CompiledModel implements AutoCloseable 
 
         ThreadState() {
             ctx = ctxArena.allocate(template.byteSize(), ALIGN);
+            schedule = ctxArena.allocate(16L * Math.max(1, kernels.length), ALIGN);
             MemorySegment.copy(template, 0, ctx, 0, template.byteSize());
             int n = inputs().size() + outputs().size() + 1;
             arenas = new Arena[n];

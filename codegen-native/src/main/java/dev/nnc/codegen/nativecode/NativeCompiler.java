@@ -22,7 +22,7 @@ public final class NativeCompiler {
     private NativeCompiler() {}
 
     /** Code compiled in process: the JIT session and every exported function's address. */
-    public record Jitted(JitSession session, long prepare, long arenaElements, long[] kernels, long[] units,
+    public record Jitted(JitSession session, long prepare, long arenaElements, long schedule, long[] kernels,
                          double seconds) implements AutoCloseable {
         @Override public void close() { session.close(); }
     }
@@ -40,14 +40,12 @@ public final class NativeCompiler {
             LLVMOrcDisposeThreadSafeContext(tsc);
         }
         try {
-            long[] kernels = new long[m.kernelCount()], units = new long[m.kernelCount()];
-            for (int i = 0; i < kernels.length; i++) {
-                kernels[i] = session.address(NativeModule.kernelSymbol(i));
-                units[i] = session.address(NativeModule.unitsSymbol(i));
-            }
+            long[] kernels = new long[m.kernelCount()];
+            for (int i = 0; i < kernels.length; i++) kernels[i] = session.address(NativeModule.kernelSymbol(i));
             long prepare = session.address(NativeModule.PREPARE);
             long arena = session.address(NativeModule.ARENA_ELEMENTS);
-            return new Jitted(session, prepare, arena, kernels, units, (System.nanoTime() - start) / 1e9);
+            long schedule = session.address(NativeModule.SCHEDULE);
+            return new Jitted(session, prepare, arena, schedule, kernels, (System.nanoTime() - start) / 1e9);
         } catch (RuntimeException e) {
             session.close();
             throw e;
@@ -118,7 +116,8 @@ public final class NativeCompiler {
 
     /** The functions a native module exports (see {@link NativeModule}). */
     public static List<String> exportedSymbols(NativeModule m) {
-        List<String> s = new ArrayList<>(List.of(NativeModule.PREPARE, NativeModule.ARENA_ELEMENTS, NativeModule.RUN));
+        List<String> s = new ArrayList<>(List.of(NativeModule.PREPARE, NativeModule.ARENA_ELEMENTS, NativeModule.SCHEDULE,
+                NativeModule.RUN));
         for (int i = 0; i < m.kernelCount(); i++) {
             s.add(NativeModule.kernelSymbol(i));
             s.add(NativeModule.unitsSymbol(i));

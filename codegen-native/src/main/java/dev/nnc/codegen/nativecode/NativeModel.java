@@ -22,8 +22,7 @@ public final class NativeModel extends NativeCompiledModel {
 
     private static EntryPoints entryPoints(NativeCompiler.Jitted code) {
         return new EntryPoints(MemorySegment.ofAddress(code.prepare()), MemorySegment.ofAddress(code.arenaElements()),
-                Arrays.stream(code.kernels()).mapToObj(MemorySegment::ofAddress).toList(),
-                Arrays.stream(code.units()).mapToObj(MemorySegment::ofAddress).toList());
+                MemorySegment.ofAddress(code.schedule()), Arrays.stream(code.kernels()).mapToObj(MemorySegment::ofAddress).toList());
     }
 
     /** Seconds LLVM took to optimize and generate the machine code. */

@@ -11,9 +11,12 @@ import dev.nnc.ir.kernel.ProgramSignature;
  *   <li>{@code i64 nnc_arena_elements(ctx)}: arena floats needed for the symbols in ctx;</li>
  *   <li>{@code i64 nnc_kI_units(ctx)} and {@code void nnc_kI(ctx, i64 from, i64 to)} for each
  *       run-time kernel I in order: its work split into units, and the code for a range of them;</li>
- *   <li>{@code void nnc_run(ctx, parallel_for, pool)}: every kernel in order, each handed to
- *       {@code parallel_for(pool, kernel, ctx, units)}, which must run units [0, units) and return
- *       when all are done (a host's thread pool, or a plain loop).</li>
+ *   <li>{@code void nnc_schedule(ctx, int64_t* out)}: for every kernel I, {@code out[2I]} its
+ *       units and {@code out[2I+1]} 1 when it is worth splitting over threads (see
+ *       {@link KernelCost}), else 0 (run it on the calling thread);</li>
+ *   <li>{@code void nnc_run(ctx, parallel_for, pool)}: every kernel in order, the ones worth
+ *       splitting handed to {@code parallel_for(pool, kernel, ctx, units)}, which must run units
+ *       [0, units) and return when all are done (a host's thread pool, or a plain loop).</li>
  * </ul>
  */
 public record NativeModule(String name, String ir, ModuleLayout layout, int kernelCount, KernelProgram program) {
@@ -41,4 +44,5 @@ public record NativeModule(String name, String ir, ModuleLayout layout, int kern
     public static final String PREPARE = "nnc_prepare";
     public static final String ARENA_ELEMENTS = "nnc_arena_elements";
     public static final String RUN = "nnc_run";
+    public static final String SCHEDULE = "nnc_schedule";
 }

@@ -39,10 +39,28 @@ public final class NativeModuleEmitter {
         });
         m.function("define i64 @" + NativeModule.ARENA_ELEMENTS + "(ptr %ctx)", f ->
                 f.emit("ret i64 %s", new KernelEnv(layout, target, "arena").dim(f, p.arenaSize())));
-        m.function("define void @" + NativeModule.RUN + "(ptr %ctx, ptr %pfor, ptr %pool)", f -> {
+        m.function("define void @" + NativeModule.SCHEDULE + "(ptr %ctx, ptr %out)", f -> {
+            KernelEnv env = new KernelEnv(layout, target, "schedule");
             for (int i = 0; i < p.kernels().size(); i++) {
                 String n = f.let("call i64 @%s(ptr %%ctx)", NativeModule.unitsSymbol(i));
-                f.emit("call void %%pfor(ptr %%pool, ptr @%s, ptr %%ctx, i64 %s)", NativeModule.kernelSymbol(i), n);
+                String split = f.let("zext i1 %s to i64", KernelCost.of(p.kernels().get(i)).worthSplitting(env, f));
+                f.emit("store i64 %s, ptr %s", n, f.let("getelementptr inbounds i64, ptr %%out, i64 %d", 2 * i));
+                f.emit("store i64 %s, ptr %s", split, f.let("getelementptr inbounds i64, ptr %%out, i64 %d", 2 * i + 1));
+            }
+        });
+        m.function("define void @" + NativeModule.RUN + "(ptr %ctx, ptr %pfor, ptr %pool)", f -> {
+            KernelEnv env = new KernelEnv(layout, target, "run");
+            for (int i = 0; i < p.kernels().size(); i++) {
+                String kernel = NativeModule.kernelSymbol(i);
+                String n = f.let("call i64 @%s(ptr %%ctx)", NativeModule.unitsSymbol(i));
+                String split = KernelCost.of(p.kernels().get(i)).worthSplitting(env, f);
+                f.ifElse(split, "i1", () -> {
+                    f.emit("call void %%pfor(ptr %%pool, ptr @%s, ptr %%ctx, i64 %s)", kernel, n);
+                    return "true";
+                }, () -> {
+                    f.emit("call void @%s(ptr %%ctx, i64 0, i64 %s)", kernel, n);
+                    return "false";
+                });
             }
         });
         return new NativeModule(p.name(), m.text(p.name()), layout, p.kernels().size(), p);
