@@ -43,10 +43,7 @@ final class Simd {
     /** Loads the vector at element {@code index} of {@code base}; with a mask, only its lanes (the others read as 0). */
     String load(String base, String index, String mask) {
         if (mask == null) return f.let("load %s, ptr %s, align 4", ops.type(), at(base, index));
-        String intrinsic = "llvm.masked.load." + ops.suffix() + ".p0";
-        f.module().declare("declare " + ops.type() + " @" + intrinsic + "(ptr, i32 immarg, " + ops.maskType() + ", " + ops.type() + ")");
-        return f.let("call %s @%s(ptr %s, i32 4, %s %s, %s zeroinitializer)",
-                ops.type(), intrinsic, maskedAt(base, index), ops.maskType(), mask, ops.type());
+        return ops.maskedLoad(maskedAt(base, index), mask);
     }
 
     /** Stores {@code value} at element {@code index} of {@code base}; with a mask, only its lanes. */
@@ -55,9 +52,7 @@ final class Simd {
             f.emit("store %s %s, ptr %s, align 4", ops.type(), value, at(base, index));
             return;
         }
-        String intrinsic = "llvm.masked.store." + ops.suffix() + ".p0";
-        f.module().declare("declare void @" + intrinsic + "(" + ops.type() + ", ptr, i32 immarg, " + ops.maskType() + ")");
-        f.emit("call void @%s(%s %s, ptr %s, i32 4, %s %s)", intrinsic, ops.type(), value, maskedAt(base, index), ops.maskType(), mask);
+        ops.maskedStore(value, maskedAt(base, index), mask);
     }
 
     /**
