@@ -98,7 +98,7 @@ final class BuildCommand implements Callable<Integer> {
         try {
             w = AotLibrary.write(module, target, out);
         } catch (UncheckedIOException e) {
-            throw new UserError("cannot write " + out + ": " + e.getCause().getMessage());
+            throw new UserError("cannot write " + out + ": " + why(e.getCause()));
         } catch (NativeCompileException e) {
             throw new UserError("cannot build " + out + " for " + target.triple() + ": " + e.getMessage());
         }
@@ -106,6 +106,16 @@ final class BuildCommand implements Callable<Integer> {
                 + " for " + target + ") and " + w.header() + " (C API: " + w.prefix() + "_create, " + w.prefix() + "_run, ...)");
         spec.commandLine().getOut().flush();
         return 0;
+    }
+
+    /** What went wrong with a file, in words. */
+    private static String why(java.io.IOException e) {
+        return switch (e) {
+            case java.nio.file.NoSuchFileException n -> n.getFile() + " does not exist";
+            case java.nio.file.AccessDeniedException a -> "permission denied on " + a.getFile();
+            case java.nio.file.FileSystemException f -> f.getFile() + ": " + f.getReason();
+            default -> String.valueOf(e.getMessage());
+        };
     }
 
     /** The model class running native code, with its library as a resource beside it. */
@@ -119,7 +129,8 @@ final class BuildCommand implements Callable<Integer> {
         try {
             library = AotLibrary.kernelLibrary(module, target);
         } catch (UncheckedIOException | NativeCompileException e) {
-            throw new UserError("cannot build the native code of " + p.name() + " for " + target.triple() + ": " + e.getMessage());
+            String why = e instanceof UncheckedIOException io ? why(io.getCause()) : e.getMessage();
+            throw new UserError("cannot build the native code of " + p.name() + " for " + target.triple() + ": " + why);
         }
         JvmBackend.Result classes = JvmBackend.compileNative(p, className, module.signature(), module.kernelCount(), target.toString());
         String simple = className.substring(className.lastIndexOf('.') + 1);
