@@ -6,9 +6,8 @@ import dev.nnc.ir.kernel.Kernel;
 final class KernelCodegens {
     private KernelCodegens() {}
 
-    @SuppressWarnings("unchecked")
-    static <K extends Kernel> KernelCodegen<K> of(K kernel) {
-        KernelCodegen<?> c = switch (kernel) {
+    static KernelCodegen<? extends Kernel> of(Kernel kernel) {
+        return switch (kernel) {
             case Kernel.Elementwise k -> new ElementwiseCodegen();
             case Kernel.MatMul k -> new MatMulCodegen();
             case Kernel.Conv2d k -> new Conv2dCodegen();
@@ -22,6 +21,5 @@ final class KernelCodegens {
             case Kernel.Gather k -> new GatherCodegen();
             case Kernel.Iota k -> new IotaCodegen();
         };
-        return (KernelCodegen<K>) c;
     }
 }

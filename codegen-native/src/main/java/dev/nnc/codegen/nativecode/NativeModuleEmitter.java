@@ -4,25 +4,31 @@ import dev.nnc.ir.kernel.Kernel;
 import dev.nnc.ir.kernel.KernelProgram;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 
 /** Writes the LLVM module of a kernel program: one function per kernel plus the drivers {@link NativeModule} lists. */
 public final class NativeModuleEmitter {
     private NativeModuleEmitter() {}
 
     public static NativeModule emit(KernelProgram p, NativeTarget target) {
+        return emit(p, target, KernelCodegens::of);
+    }
+
+    /** As {@link #emit(KernelProgram, NativeTarget)}, with the code generators {@code codegens} chooses (tests supply their own). */
+    static NativeModule emit(KernelProgram p, NativeTarget target, Function<Kernel, KernelCodegen<? extends Kernel>> codegens) {
         NativeSupport.check(p);
         ModuleLayout layout = new ModuleLayout(p);
         ModuleWriter m = new ModuleWriter(target);
         List<String> prepareSteps = new ArrayList<>();
         for (int i = 0; i < p.prepare().size(); i++) {
             String name = "nnc_p" + i;
-            String pack = kernel(m, layout, p.prepare().get(i), name);
+            String pack = kernel(m, layout, codegens, p.prepare().get(i), name);
             if (pack != null) prepareSteps.add("call void @" + pack + "(ptr %ctx)");
             prepareSteps.add(name);
         }
         List<String> packs = new ArrayList<>();
         for (int i = 0; i < p.kernels().size(); i++) {
-            String pack = kernel(m, layout, p.kernels().get(i), NativeModule.kernelSymbol(i));
+            String pack = kernel(m, layout, codegens, p.kernels().get(i), NativeModule.kernelSymbol(i));
             if (pack != null) packs.add("call void @" + pack + "(ptr %ctx)");
         }
         // Derived weights first (in order, each over its whole range), then the run-time kernels' packing, which may read them.
@@ -67,8 +73,10 @@ public final class NativeModuleEmitter {
     }
 
     /** Writes the kernel's function and its units function; returns the name of its load-time function, or null. */
-    private static <K extends Kernel> String kernel(ModuleWriter m, ModuleLayout layout, K k, String name) {
-        KernelCodegen<K> c = KernelCodegens.of(k);
+    @SuppressWarnings("unchecked")
+    private static <K extends Kernel> String kernel(ModuleWriter m, ModuleLayout layout,
+                                                    Function<Kernel, KernelCodegen<? extends Kernel>> codegens, K k, String name) {
+        KernelCodegen<K> c = (KernelCodegen<K>) codegens.apply(k);
         KernelEnv env = new KernelEnv(layout, m.target(), name);
         m.function("define void @" + name + "(ptr %ctx, i64 %from, i64 %to)", f -> c.body(k, env, f, "%from", "%to"));
         m.function("define i64 @" + name + "_units(ptr %ctx)", f -> f.emit("ret i64 %s", c.units(k, env, f)));

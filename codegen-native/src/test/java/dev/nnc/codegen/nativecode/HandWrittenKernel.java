@@ -18,16 +18,6 @@ final class HandWrittenKernel {
     static <K extends Kernel> NativeModel load(String kir, KernelCodegen<K> codegen, Map<String, Tensor> weights) {
         KernelProgram p = KernelParser.parse(kir);
         NativeTarget target = NativeTarget.host();
-        ModuleLayout layout = new ModuleLayout(p);
-        ModuleWriter m = new ModuleWriter(target);
-        @SuppressWarnings("unchecked")
-        K k = (K) p.kernels().getFirst();
-        String name = NativeModule.kernelSymbol(0);
-        KernelEnv env = new KernelEnv(layout, target, name);
-        m.function("define void @" + name + "(ptr %ctx, i64 %from, i64 %to)", f -> codegen.body(k, env, f, "%from", "%to"));
-        m.function("define i64 @" + NativeModule.unitsSymbol(0) + "(ptr %ctx)", f -> f.emit("ret i64 %s", codegen.units(k, env, f)));
-        m.function("define void @" + NativeModule.PREPARE + "(ptr %ctx)", f -> {});
-        m.function("define i64 @" + NativeModule.ARENA_ELEMENTS + "(ptr %ctx)", f -> f.emit("ret i64 %s", env.dim(f, p.arenaSize())));
-        return NativeBackend.load(new NativeModule(p.name(), m.text(p.name()), layout, 1, p), target, weights);
+        return NativeBackend.load(NativeModuleEmitter.emit(p, target, k -> codegen), target, weights);
     }
 }
