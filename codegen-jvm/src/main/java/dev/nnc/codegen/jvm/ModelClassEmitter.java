@@ -148,13 +148,8 @@ final class ModelClassEmitter {
         cw.visitSource(program.name() + ".nn", null);
         for (Buf in : program.inputs()) typeConstant(cw, in);
         for (Buf out : program.outputs()) typeConstant(cw, out);
-        MethodVisitor mv = cw.visitMethod(ACC_PUBLIC, "<init>", "(Ljava/util/Map;)V",
-                "(Ljava/util/Map<Ljava/lang/String;Ldev/nnc/runtime/Tensor;>;)V", null);
-        mv.visitCode();
+        MethodVisitor mv = constructorStart(cw, nativeCode.signature());
         Code code = new Code(mv, Map.of(), 2);
-        mv.visitVarInsn(ALOAD, 0);
-        mv.visitVarInsn(ALOAD, 1);
-        mv.visitLdcInsn(nativeCode.signature());
         mv.visitLdcInsn(org.objectweb.asm.Type.getObjectType(internalName));
         code.iconst(nativeCode.kernelCount());
         String entryPoints = "L" + NATIVE_COMPILED_MODEL + "$EntryPoints;";
@@ -225,14 +220,20 @@ final class ModelClassEmitter {
                 + " generated elementwise loops, " + (program.kernels().size() - generated) + " tuned primitives"));
     }
 
-    private void constructor(ClassWriter cw) {
+    /** Starts {@code public Name(Map<String, Tensor> weights)} with {@code this}, the weights and the signature on the stack. */
+    private static MethodVisitor constructorStart(ClassWriter cw, String signature) {
         MethodVisitor mv = cw.visitMethod(ACC_PUBLIC, "<init>", "(Ljava/util/Map;)V",
                 "(Ljava/util/Map<Ljava/lang/String;Ldev/nnc/runtime/Tensor;>;)V", null);
         mv.visitCode();
-        Code code = new Code(mv, Map.of(), 2);
         mv.visitVarInsn(ALOAD, 0);
         mv.visitVarInsn(ALOAD, 1);
-        mv.visitLdcInsn(signature());
+        mv.visitLdcInsn(signature);
+        return mv;
+    }
+
+    private void constructor(ClassWriter cw) {
+        MethodVisitor mv = constructorStart(cw, signature());
+        Code code = new Code(mv, Map.of(), 2);
         code.iconst(prepared.size());
         mv.visitMethodInsn(INVOKESPECIAL, COMPILED_MODEL, "<init>", "(Ljava/util/Map;Ljava/lang/String;I)V", false);
         if (!program.prepare().isEmpty()) {
