@@ -93,6 +93,31 @@ public final class Safetensors {
     }
 
     /**
+     * The tensors of resource {@code name} beside class {@code owner} (as a build tool packs a
+     * model's weights next to its generated class): copied to a temporary file, then read as by
+     * {@link #read(Path)}.
+     *
+     * @throws TensorFormatException if there is no such resource or it is not a valid safetensors file
+     */
+    public static LinkedHashMap<String, Tensor> readResource(Class<?> owner, String name) {
+        Path copy = null;
+        try (java.io.InputStream in = owner.getResourceAsStream(name)) {
+            if (in == null) {
+                throw new TensorFormatException("no weights resource " + name + " beside " + owner.getName()
+                        + " on the class path: give the model's weights file to the nnc build (the Maven plugin's <weights>), "
+                        + "or load them from a file with load(Path)");
+            }
+            copy = java.nio.file.Files.createTempFile("nnc-weights-", ".safetensors");
+            java.nio.file.Files.copy(in, copy, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            return read(copy);
+        } catch (IOException e) {
+            throw IoErrors.wrap("read weights resource", Path.of(name), e);
+        } finally {
+            if (copy != null) copy.toFile().delete();
+        }
+    }
+
+    /**
      * Writes {@code tensors} in map order: the header lists dtype, shape and data_offsets of
      * each, padded with spaces so the data section starts at a multiple of 8 bytes, as the
      * format recommends for aligned loading.

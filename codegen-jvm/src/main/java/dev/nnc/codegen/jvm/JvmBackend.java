@@ -84,6 +84,11 @@ public final class JvmBackend {
         return new Result(className, Map.of(className, emitter.mainClass()), List.of(), notes);
     }
 
+    /** The resource {@code load()} of a generated class reads its weights from, beside the class: {@code com/acme/MnistCnn.safetensors}. */
+    public static String weightsResourcePath(String className) {
+        return className.replace('.', '/') + ".safetensors";
+    }
+
     /** A valid Java class name for a model name. */
     public static String className(String modelName) {
         StringBuilder s = new StringBuilder();

@@ -124,6 +124,7 @@ final class ModelClassEmitter {
         staticInit(cw);
         constructor(cw);
         load(cw);
+        loadResource(cw);
         arenaSize(cw);
         execute(cw);
         run0(cw);
@@ -161,6 +162,7 @@ final class ModelClassEmitter {
         mv.visitMaxs(0, 0);
         mv.visitEnd();
         load(cw);
+        loadResource(cw);
         if (typedPredictPossible()) {
             predict(cw);
             if (program.outputs().size() == 1) allocatingPredict(cw);
@@ -290,6 +292,27 @@ final class ModelClassEmitter {
         code.mv.visitFieldInsn(GETFIELD, COMPILED_MODEL, "weights", "[[F");
         code.iconst(weightIndex.get(w.name()));
         code.mv.visitInsn(AALOAD);
+    }
+
+    /** The name of the weights resource {@code load()} reads beside the class: {@code MnistCnn.safetensors}. */
+    static String weightsResource(String internalName) {
+        return internalName.substring(internalName.lastIndexOf('/') + 1) + ".safetensors";
+    }
+
+    /** {@code static Name load()}: the weights packed beside the class on the class path. */
+    private void loadResource(ClassWriter cw) {
+        MethodVisitor mv = cw.visitMethod(ACC_PUBLIC | ACC_STATIC, "load", "()L" + internalName + ";", null, null);
+        mv.visitCode();
+        mv.visitTypeInsn(NEW, internalName);
+        mv.visitInsn(DUP);
+        mv.visitLdcInsn(org.objectweb.asm.Type.getObjectType(internalName));
+        mv.visitLdcInsn(weightsResource(internalName));
+        mv.visitMethodInsn(INVOKESTATIC, "dev/nnc/runtime/Safetensors", "readResource",
+                "(Ljava/lang/Class;Ljava/lang/String;)Ljava/util/LinkedHashMap;", false);
+        mv.visitMethodInsn(INVOKESPECIAL, internalName, "<init>", "(Ljava/util/Map;)V", false);
+        mv.visitInsn(ARETURN);
+        mv.visitMaxs(0, 0);
+        mv.visitEnd();
     }
 
     private void load(ClassWriter cw) {

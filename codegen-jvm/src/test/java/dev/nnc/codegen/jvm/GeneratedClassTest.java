@@ -50,6 +50,33 @@ class GeneratedClassTest {
         return m.getClass().getMethod("predict", float[].class, float[].class);
     }
 
+    /** {@code load()} reads the weights a build tool packed beside the class; without them it says what to do. */
+    @Test
+    void loadReadsWeightsPackedBesideTheClass(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        JvmBackend.Result r = JvmBackend.compile(Lowering.lower(ExampleModelsTest.compile(MODEL)), "com.acme.MnistCnn");
+        for (var e : r.classes().entrySet()) {
+            java.nio.file.Path f = dir.resolve(e.getKey().replace('.', '/') + ".class");
+            java.nio.file.Files.createDirectories(f.getParent());
+            java.nio.file.Files.write(f, e.getValue());
+        }
+        try (var bare = new java.net.URLClassLoader(new java.net.URL[] {dir.toUri().toURL()}, getClass().getClassLoader())) {
+            var noWeights = assertThrows(java.lang.reflect.InvocationTargetException.class,
+                    () -> bare.loadClass("com.acme.MnistCnn").getMethod("load").invoke(null));
+            assertTrue(noWeights.getCause().getMessage().contains("no weights resource MnistCnn.safetensors"),
+                    noWeights.getCause().getMessage());
+        }
+        java.nio.file.Files.copy(ExampleModelsTest.EXAMPLES.resolve("fixtures/mnist_cnn/weights.safetensors"),
+                dir.resolve(JvmBackend.weightsResourcePath("com.acme.MnistCnn")));
+        try (var loader = new java.net.URLClassLoader(new java.net.URL[] {dir.toUri().toURL()}, getClass().getClassLoader())) {
+            CompiledModel m = (CompiledModel) loader.loadClass("com.acme.MnistCnn").getMethod("load").invoke(null);
+            float[] x = images(2, 3), y = new float[20], want = new float[20];
+            predict(m).invoke(m, x, y);
+            CompiledModel reference = mnist();
+            predict(reference).invoke(reference, x, want);
+            assertArrayEquals(want, y, 0f);
+        }
+    }
+
     @Test
     void typedPredictMatchesRunAndChecksLengths() throws Exception {
         CompiledModel m = mnist();
