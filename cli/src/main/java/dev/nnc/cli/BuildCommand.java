@@ -14,7 +14,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -132,9 +131,7 @@ final class BuildCommand implements Callable<Integer> {
             String why = e instanceof UncheckedIOException io ? why(io.getCause()) : e.getMessage();
             throw new UserError("cannot build the native code of " + p.name() + " for " + target.triple() + ": " + why);
         }
-        JvmBackend.Result classes = JvmBackend.compileNative(p, className, module.signature(), module.kernelCount(), target.toString());
-        String simple = className.substring(className.lastIndexOf('.') + 1);
-        String platform = "linux-" + (target.isAArch64() ? "aarch64" : target.arch());
-        return classes.withResources(Map.of(classes.resourcePath(simple + "-" + platform + ".so"), library));
+        return JvmBackend.compileNative(p, className, module.signature(), module.kernelCount(), target.toString(),
+                target.platform(), library);
     }
 }

@@ -70,9 +70,11 @@ public final class JvmBackend {
      * @param signature the native module's signature (with its workspaces)
      * @param kernelCount the native module's run-time kernel count
      * @param description what the code is, for backendInfo (target and CPU)
+     * @param platform the platform the library is for, as the runtime's NativeLibrary names it ({@code linux-x86_64})
+     * @param library the shared library exporting the native module's entry points
      */
     public static Result compileNative(KernelProgram program, String className, String signature, int kernelCount,
-                                       String description) {
+                                       String description, String platform, byte[] library) {
         String internal = className.replace('.', '/');
         ModelClassEmitter emitter = new ModelClassEmitter(program, internal,
                 new ModelClassEmitter.NativeCode(signature, kernelCount, description));
@@ -81,7 +83,9 @@ public final class JvmBackend {
             notes.add("no typed predict(...) for " + className + ": its symbolic dims cannot all be read off input lengths;"
                     + " use run(Map) instead");
         }
-        return new Result(className, Map.of(className, emitter.mainClass()), List.of(), notes);
+        Result classes = new Result(className, Map.of(className, emitter.mainClass()), List.of(), notes);
+        String simple = className.substring(className.lastIndexOf('.') + 1);
+        return classes.withResources(Map.of(classes.resourcePath(simple + "-" + platform + ".so"), library));
     }
 
     /** The resource {@code load()} of a generated class reads its weights from, beside the class: {@code com/acme/MnistCnn.safetensors}. */

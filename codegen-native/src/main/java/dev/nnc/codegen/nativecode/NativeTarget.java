@@ -46,6 +46,12 @@ public record NativeTarget(String triple, String cpu, String features, int vecto
 
     public String arch() { return arch(triple); }
 
+    /** The platform name the runtime's NativeLibrary looks for: {@code linux-x86_64}, {@code linux-aarch64}. */
+    public String platform() {
+        String os = triple.contains("linux") ? "linux" : triple.substring(triple.lastIndexOf('-') + 1);
+        return os + "-" + (isAArch64() ? "aarch64" : arch());
+    }
+
     /** Floats per vector register. */
     public int lanes() { return vectorBits / 32; }
 
