@@ -102,7 +102,9 @@ public final class NativeCompiler {
             LLVMTargetMachineRef tm = Llvm.targetMachine(target);
             try {
                 LLVMSetTarget(module, target.triple());
-                LLVMSetModuleDataLayout(module, LLVMCreateTargetDataLayout(tm));
+                var layout = LLVMCreateTargetDataLayout(tm);
+                LLVMSetModuleDataLayout(module, layout);
+                LLVMDisposeTargetData(layout);
                 Llvm.optimize(module, tm, PIPELINE);
             } finally {
                 LLVMDisposeTargetMachine(tm);
