@@ -15,7 +15,8 @@ public final class ScalarMath {
 
     public static float abs(float x) { return Math.abs(x); }
 
-    public static float relu(float x) { return x > 0 ? x : 0f; }
+    /** max(x, 0); NaN stays NaN, as in the interpreter and the vector path. */
+    public static float relu(float x) { return Math.max(x, 0f); }
 
     public static float sigmoid(float x) { return (float) (1 / (1 + Math.exp(-(double) x))); }
 
