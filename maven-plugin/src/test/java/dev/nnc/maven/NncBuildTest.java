@@ -33,8 +33,12 @@ class NncBuildTest {
     }
 
     private NncBuild.Outcome build(String level, Map<String, Path> weights) throws Exception {
+        return build("jvm", level, weights);
+    }
+
+    private NncBuild.Outcome build(String backend, String level, Map<String, Path> weights) throws Exception {
         lines.clear();
-        NncBuild.Config c = new NncBuild.Config(src, out, api, state, "com.acme", "jvm", level, weights, List.of());
+        NncBuild.Config c = new NncBuild.Config(src, out, api, state, "com.acme", backend, level, weights, List.of());
         return new NncBuild(c, new NncBuild.Log() {
             @Override public void info(String line) { lines.add("[INFO] " + line); }
             @Override public void warn(String line) { lines.add("[WARNING] " + line); }
@@ -55,6 +59,40 @@ class NncBuildTest {
         NncBuild.Outcome second = build("O2", Map.of("Mlp", MLP_WEIGHTS));
         assertEquals(0, second.compiled().size());
         assertEquals(List.of("[INFO] nnc: 1 model file up to date"), lines);
+    }
+
+    /** backend=native: the class runs the library packed beside it, and matches the JVM backend's class. */
+    @Test
+    void nativeBackendClassRunsItsBundledLibrary() throws Exception {
+        build("native", "O2", Map.of("Mlp", MLP_WEIGHTS));
+        assertTrue(Files.isRegularFile(out.resolve("com/acme/Mlp-" + dev.nnc.runtime.NativeLibrary.platform() + ".so")));
+        float[] x = new float[3 * 100];
+        for (int i = 0; i < x.length; i++) x[i] = (i % 11) / 11f;
+        float[] nativeOut = predict(x);
+        assertTrue(predictsWith("dev.nnc.runtime.NativeCompiledModel"), "the native class extends NativeCompiledModel");
+        Files.walk(out).sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        Files.walk(state).sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        build("jvm", "O2", Map.of("Mlp", MLP_WEIGHTS));
+        float[] jvmOut = predict(x);
+        for (int i = 0; i < jvmOut.length; i++) assertEquals(jvmOut[i], nativeOut[i], 1e-5 + 1e-4 * Math.abs(jvmOut[i]));
+    }
+
+    /** {@code Mlp.load().predict(x)} through a class loader over the output folder. */
+    private float[] predict(float[] x) throws Exception {
+        try (var loader = new java.net.URLClassLoader(new java.net.URL[] {out.toUri().toURL()}, getClass().getClassLoader())) {
+            Object model = loader.loadClass("com.acme.Mlp").getMethod("load").invoke(null);
+            try {
+                return (float[]) model.getClass().getMethod("predict", float[].class).invoke(model, (Object) x);
+            } finally {
+                if (model instanceof AutoCloseable c) c.close();
+            }
+        }
+    }
+
+    private boolean predictsWith(String superclass) throws Exception {
+        try (var loader = new java.net.URLClassLoader(new java.net.URL[] {out.toUri().toURL()}, getClass().getClassLoader())) {
+            return loader.loadClass("com.acme.Mlp").getSuperclass().getName().equals(superclass);
+        }
     }
 
     @Test
