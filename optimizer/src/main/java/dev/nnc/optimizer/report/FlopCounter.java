@@ -1,9 +1,12 @@
 package dev.nnc.optimizer.report;
 
+import dev.nnc.ir.Dim;
 import dev.nnc.ir.Shape;
 import dev.nnc.ir.kernel.Expr;
 import dev.nnc.ir.kernel.Kernel;
 import dev.nnc.ir.kernel.KernelProgram;
+import java.util.Map;
+import java.util.function.ToLongFunction;
 
 /**
  * Floating-point operations of a kernel program's run-time kernels (load-time {@code prepare}
@@ -17,30 +20,44 @@ public final class FlopCounter {
 
     /** Total flops of the run-time kernels with every symbolic dim bound to {@code batch}. */
     public static long count(KernelProgram program, long batch) {
+        return count(program, Sizes.all(batch));
+    }
+
+    /** Total flops of the run-time kernels with each symbolic dim bound by {@code dims} (a batch and a sequence length). */
+    public static long count(KernelProgram program, Map<String, Long> dims) {
+        return count(program, Sizes.of(dims));
+    }
+
+    private static long count(KernelProgram program, ToLongFunction<Dim> size) {
         long total = 0;
-        for (Kernel k : program.kernels()) total += count(k, batch);
+        for (Kernel k : program.kernels()) total += count(k, size);
         return total;
     }
 
     public static long count(Kernel kernel, long batch) {
-        long out = Sizes.numel(kernel.out().type(), batch);
+        return count(kernel, Sizes.all(batch));
+    }
+
+    private static long count(Kernel kernel, ToLongFunction<Dim> size) {
+        long out = numel(kernel.out().type().shape(), size);
         return switch (kernel) {
             case Kernel.Elementwise e -> out * ops(e.expr());
             case Kernel.MatMul m -> {
                 Shape a = m.a().type().shape();
-                long k = Sizes.dim(a, m.transA() ? -2 : -1, batch);
+                long k = size.applyAsLong(a.dim(m.transA() ? -2 : -1));
                 yield 2 * out * k + (m.bias() == null ? 0 : out) + out * epilogueOps(m.epilogue());
             }
             case Kernel.Conv2d c -> {
                 // Weights are OIHW: I·KH·KW multiply-adds per output element.
-                long window = Sizes.numel(c.weight().type().shape(), batch) / Sizes.dim(c.weight().type().shape(), 0, batch);
+                Shape w = c.weight().type().shape();
+                long window = numel(w, size) / size.applyAsLong(w.dim(0));
                 yield 2 * out * window + (c.bias() == null ? 0 : out) + out * epilogueOps(c.epilogue());
             }
-            case Kernel.Pool2d p -> Sizes.numel(p.x().type(), batch);
-            case Kernel.Reduce r -> Sizes.numel(r.x().type(), batch);
+            case Kernel.Pool2d p -> numel(p.x().type().shape(), size);
+            case Kernel.Reduce r -> numel(r.x().type().shape(), size);
             // A fused scale or residual add is one more op per input element.
-            case Kernel.Softmax s -> Sizes.numel(s.x().type(), batch) * (s.scale() == 1 ? 1 : 2);
-            case Kernel.LayerNorm l -> Sizes.numel(l.x().type(), batch) * (l.residual() == null ? 1 : 2);
+            case Kernel.Softmax s -> numel(s.x().type().shape(), size) * (s.scale() == 1 ? 1 : 2);
+            case Kernel.LayerNorm l -> numel(l.x().type().shape(), size) * (l.residual() == null ? 1 : 2);
             case Kernel.Transpose t -> 0;
             case Kernel.Slice s -> 0;
             case Kernel.Concat c -> 0;
@@ -48,6 +65,8 @@ public final class FlopCounter {
             case Kernel.Iota i -> 0;
         };
     }
+
+    private static long numel(Shape s, ToLongFunction<Dim> size) { return size.applyAsLong(s.numel()); }
 
     /** Arithmetic ops in an expression: each unary and binary function counts one. */
     public static int ops(Expr e) {

@@ -3,6 +3,8 @@ package dev.nnc.optimizer.report;
 import dev.nnc.ir.Dim;
 import dev.nnc.ir.Shape;
 import dev.nnc.ir.TensorType;
+import java.util.Map;
+import java.util.function.ToLongFunction;
 
 /** Concrete sizes of symbolic dims with every symbol bound to one value (the batch size). */
 final class Sizes {
@@ -26,7 +28,11 @@ final class Sizes {
         };
     }
 
-    static long dim(Shape s, int axis, long n) { return eval(s.dim(axis), n); }
+    /** Sizes with every symbol equal to {@code n}. */
+    static ToLongFunction<Dim> all(long n) { return d -> eval(d, n); }
+
+    /** Sizes with each symbol bound by {@code dims}. */
+    static ToLongFunction<Dim> of(Map<String, Long> dims) { return d -> d.eval(dims); }
 
     static long numel(Shape s, long n) { return eval(s.numel(), n); }
 

@@ -101,6 +101,20 @@ class ModelStatsTest {
     }
 
     @Test
+    void eachSymbolTakesItsOwnValueWhenBoundByName() {
+        KernelProgram p = KernelParser.parse("""
+                kernels Seq {
+                  input x : f32[B,S,10]
+                  output y : f32[B,S,10]
+                  arena 0
+                  softmax(in:x : f32[B,S,10]) -> out:y : f32[B,S,10] {axis=2}
+                }
+                """);
+        assertEquals(3 * 7 * 10, FlopCounter.count(p, java.util.Map.of("B", 3L, "S", 7L)));
+        assertEquals(3 * 3 * 10, FlopCounter.count(p, 3));
+    }
+
+    @Test
     void jsonHasExactlyTheSixKeysInOrder() {
         String json = StatsReport.json(new ModelStats(17, 8, 108160, 418512, 373288, 5677908));
         assertEquals("{\"ops\": 17, \"kernels\": 8, \"arena_bytes\": 108160, \"naive_bytes\": 418512, "
