@@ -30,15 +30,26 @@ public record PeerModel(String name, Graph graph, Map<String, Long> dims, Map<St
     static final long SEQUENCE = 128;
 
     public static PeerModel load(String name, int batch) {
+        Graph g = graph(name);
+        Map<String, Long> dims = dims(g, batch);
+        return new PeerModel(name, g, dims, SampleInputs.generate(g, dims, 1));
+    }
+
+    /** The model of {@code examples/NAME.nn}. */
+    public static Graph graph(String name) {
         Path source = Path.of(System.getProperty("nnc.examples", "examples"), name + ".nn");
         if (!Files.isRegularFile(source)) throw new IllegalArgumentException("no example model " + source);
         Frontend.Result r = new Frontend().compile(source);
         if (!r.ok()) throw new IllegalStateException(r.diagnostics().render());
-        Graph g = r.models().values().iterator().next();
+        return r.models().values().iterator().next();
+    }
+
+    /** The first symbolic dim of the inputs is the batch; any other is {@link #SEQUENCE}. */
+    public static Map<String, Long> dims(Graph g, int batch) {
         Map<String, Long> dims = new LinkedHashMap<>();
         List<String> symbols = SampleInputs.symbols(g);
-        for (int i = 0; i < symbols.size(); i++) dims.put(symbols.get(i), i == 0 ? batch : SEQUENCE);
-        return new PeerModel(name, g, dims, SampleInputs.generate(g, dims, 1));
+        for (int i = 0; i < symbols.size(); i++) dims.put(symbols.get(i), i == 0 ? (long) batch : SEQUENCE);
+        return dims;
     }
 
     public static Path onnxFile(String name) {
