@@ -32,11 +32,12 @@ import picocli.CommandLine.Parameters;
                 "  nnc check FILE               report errors only",
                 "  nnc run FILE --weights W --input X.npy   run a model",
                 "  nnc verify FILE -w W -i X.npy   check the optimized model on every backend",
+                "  nnc bench FILE [--batch N] [--backend B]   time a model",
                 "  nnc build FILE -o OUT.jar    write the model classes as a jar",
                 "  nnc build FILE --backend=native -o libNAME.so   a shared library + C header",
                 "Every compiling command takes -O0, -O1 or -O2 (the default), --print-after=PASS,",
                 "--print-after-all and --time-passes."},
-        subcommands = {CheckCommand.class, RunCommand.class, VerifyCommand.class, BuildCommand.class,
+        subcommands = {CheckCommand.class, RunCommand.class, VerifyCommand.class, BuildCommand.class, BenchCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Callable<Integer> {
 
