@@ -1,6 +1,7 @@
 package dev.nnc.runtime.kernels;
 
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.IntConsumer;
@@ -12,7 +13,10 @@ import java.util.function.IntConsumer;
  * part. A call publishes one job (the body and a task count), wakes just as many workers as there
  * are tasks beyond the caller's, and returns when every task has run; the job record is reused, so
  * a call allocates nothing beyond what the caller passes. Tasks are claimed from an atomic counter,
- * so a slow thread simply runs fewer of them.
+ * so a slow thread simply runs fewer of them, and the caller waits for the tasks, not for the
+ * workers: a worker that wakes late (its core busy with another process) finds every task taken
+ * and goes back to sleep, without having held the caller up. The counter carries the job's
+ * generation, so a late worker can never claim a task of a later job by mistake.
  *
  * <p>Rules that keep it deadlock-free:
  * <ul>
@@ -40,17 +44,20 @@ public final class Parallel {
     /** Workers created so far; grown (never shrunk) under {@link #POOL}. */
     private static Worker[] workers = new Worker[0];
 
-    // The current job. Written by the caller under POOL before workers are signalled; the
-    // volatile write of Worker.assigned publishes it to them.
+    // The current job. Written by the caller under POOL before the generation is published in
+    // CLAIMS (a volatile write); a thread that claims one of its tasks therefore sees them, and
+    // they stay unchanged until every task has completed.
     private static IntConsumer jobIndexBody;
     private static RangeBody jobRangeBody;
     private static int jobTasks;
     private static int jobCount;
-    private static final AtomicInteger NEXT_TASK = new AtomicInteger();
-    private static final AtomicInteger PENDING_WORKERS = new AtomicInteger();
+    /** The current job's generation (high 32 bits) and its next unclaimed task (low 32 bits). */
+    private static final AtomicLong CLAIMS = new AtomicLong();
+    /** Tasks of the current job that have run (or were skipped after a failure). */
+    private static final AtomicInteger COMPLETED = new AtomicInteger();
     private static volatile Throwable jobFailure;
     private static volatile Thread jobCaller;
-    private static long generation;
+    private static int generation;
 
     private Parallel() {}
 
@@ -119,19 +126,18 @@ public final class Parallel {
         jobCount = count;
         jobFailure = null;
         jobCaller = Thread.currentThread();
-        NEXT_TASK.set(0);
-        PENDING_WORKERS.set(helpers);
-        long gen = ++generation;
+        COMPLETED.set(0);
+        int gen = ++generation;
+        CLAIMS.set((long) gen << 32);
         for (int w = 0; w < helpers; w++) {
             Worker worker = workers[w];
             worker.assigned = gen;
             LockSupport.unpark(worker);
         }
-        work();
-        awaitWorkers();
+        work(gen);
+        awaitCompletion(tasks);
         jobIndexBody = null;
         jobRangeBody = null;
-        jobCaller = null;
         Throwable failure = jobFailure;
         if (failure != null) {
             jobFailure = null;
@@ -145,33 +151,60 @@ public final class Parallel {
         }
     }
 
-    /** Claims and runs tasks of the current job until none are left. */
-    private static void work() {
-        IntConsumer indexBody = jobIndexBody;
-        RangeBody rangeBody = jobRangeBody;
-        int tasks = jobTasks;
-        int count = jobCount;
-        for (int t; (t = NEXT_TASK.getAndIncrement()) < tasks; ) {
+    /** Claims and runs tasks of job {@code gen} until none are left, or returns at once if that job is over. */
+    private static void work(int gen) {
+        while (true) {
+            long claim = CLAIMS.get();
+            if ((int) (claim >>> 32) != gen || (int) claim >= jobTasks) {
+                return;
+            }
+            if (!CLAIMS.compareAndSet(claim, claim + 1)) {
+                continue;
+            }
+            // Task t of job gen is ours: the job's fields cannot change before we complete it.
+            int t = (int) claim, tasks = jobTasks, count = jobCount;
+            int done = 1;
             try {
-                if (indexBody != null) {
-                    indexBody.accept(t);
+                if (jobIndexBody != null) {
+                    jobIndexBody.accept(t);
                 } else {
-                    int from = (int) ((long) t * count / tasks);
-                    int to = (int) ((long) (t + 1) * count / tasks);
-                    rangeBody.run(from, to);
+                    jobRangeBody.run((int) ((long) t * count / tasks), (int) ((long) (t + 1) * count / tasks));
                 }
             } catch (Throwable e) {
                 if (jobFailure == null) {
                     jobFailure = e;
                 }
-                NEXT_TASK.set(tasks); // skip what nobody has started yet
+                done += skipRest(gen, tasks);
+            }
+            complete(done, tasks);
+        }
+    }
+
+    /** After a failure: marks every unclaimed task of job {@code gen} as taken; returns how many. */
+    private static int skipRest(int gen, int tasks) {
+        while (true) {
+            long claim = CLAIMS.get();
+            int next = (int) claim;
+            if ((int) (claim >>> 32) != gen || next >= tasks) {
+                return 0;
+            }
+            if (CLAIMS.compareAndSet(claim, ((long) gen << 32) | tasks)) {
+                return tasks - next;
             }
         }
     }
 
-    private static void awaitWorkers() {
+    /** Counts finished tasks; whoever finishes the last one wakes the caller. */
+    private static void complete(int done, int tasks) {
+        Thread caller = jobCaller; // read first: once the count is reached the caller may start another job
+        if (COMPLETED.addAndGet(done) == tasks && caller != Thread.currentThread()) {
+            LockSupport.unpark(caller);
+        }
+    }
+
+    private static void awaitCompletion(int tasks) {
         long spinUntil = System.nanoTime() + SPIN_NANOS;
-        while (PENDING_WORKERS.get() != 0) {
+        while (COMPLETED.get() != tasks) {
             if (System.nanoTime() < spinUntil) {
                 Thread.onSpinWait();
             } else {
@@ -206,8 +239,8 @@ public final class Parallel {
     }
 
     private static final class Worker extends Thread {
-        volatile long assigned;
-        private long done;
+        volatile int assigned;
+        private int done;
 
         Worker(int index) {
             super("nnc-worker-" + index);
@@ -226,11 +259,7 @@ public final class Parallel {
                     }
                 }
                 done = assigned;
-                work();
-                Thread caller = jobCaller;
-                if (PENDING_WORKERS.decrementAndGet() == 0) {
-                    LockSupport.unpark(caller);
-                }
+                work(done);
             }
         }
     }

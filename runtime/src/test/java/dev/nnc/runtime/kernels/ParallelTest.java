@@ -141,6 +141,23 @@ class ParallelTest {
     }
 
     @Test
+    void consecutiveJobsOfDifferentSizesNeverMixTheirTasks() {
+        // Workers that wake late for a job must not run a task of the next one (or run one twice).
+        Parallel.setThreads(3);
+        java.util.SplittableRandom rng = new java.util.SplittableRandom(5);
+        assertTimeoutPreemptively(LIMIT, () -> {
+            for (int r = 0; r < 20_000; r++) {
+                int count = 1 + rng.nextInt(7);
+                AtomicIntegerArray hits = new AtomicIntegerArray(count);
+                Parallel.forRange(count, hits::incrementAndGet);
+                for (int i = 0; i < count; i++) {
+                    assertEquals(1, hits.get(i), "job " + r + ", index " + i + " of " + count);
+                }
+            }
+        });
+    }
+
+    @Test
     void manySmallJobsInARow() {
         Parallel.setThreads(2);
         long[] sums = new long[1];
