@@ -39,9 +39,13 @@ public class PeerBenchmark {
     @Param({"1", "32"})
     int batch;
 
-    /** jvm and native: nnc's backends; ort: ONNX Runtime (CPU execution provider). */
+    /**
+     * jvm and native: nnc's backends; ort: ONNX Runtime (CPU execution provider). JMH orders
+     * trials by parameter name, so the three runtimes of one model and batch run one after
+     * the other, close in time, which keeps their ratios steadier on a shared machine.
+     */
     @Param({"jvm", "native", "ort"})
-    String backend;
+    String runtime;
 
     private Model nnc;
     private PreparedCall call;
@@ -51,7 +55,7 @@ public class PeerBenchmark {
     public void setUp() throws Exception {
         int threads = Parallel.threads();
         PeerModel m = PeerModel.load(model, batch);
-        if (backend.equals("ort")) {
+        if (runtime.equals("ort")) {
             ort = m.onnxRuntime(threads);
             float[] got = ort.run();
             Model reference = m.compile("jvm");
@@ -59,7 +63,7 @@ public class PeerBenchmark {
             System.out.printf("%n%s, batch %d: ONNX Runtime and nnc agree (max abs difference %.3g); %d threads%n",
                     model, batch, err, threads);
         } else {
-            nnc = m.compile(backend);
+            nnc = m.compile(runtime);
             call = PreparedCall.of(nnc, m.inputs());
             System.out.printf("%n%s, batch %d: %s%n", model, batch, nnc.backendInfo());
         }

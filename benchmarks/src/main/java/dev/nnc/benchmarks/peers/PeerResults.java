@@ -35,7 +35,7 @@ public record PeerResults(List<Measurement> all) {
                 double scale = microsecondsPer(metric.get("scoreUnit").getAsString());
                 double error = metric.get("scoreError").isJsonPrimitive() && metric.get("scoreError").getAsJsonPrimitive().isNumber()
                         ? metric.get("scoreError").getAsDouble() : 0;
-                all.add(new Measurement(p.get("model").getAsString(), p.get("batch").getAsInt(), p.get("backend").getAsString(),
+                all.add(new Measurement(p.get("model").getAsString(), p.get("batch").getAsInt(), p.get("runtime").getAsString(),
                         metric.get("score").getAsDouble() * scale, Double.isNaN(error) ? 0 : error * scale));
             }
         }

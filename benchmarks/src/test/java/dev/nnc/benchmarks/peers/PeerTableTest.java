@@ -12,15 +12,15 @@ import org.junit.jupiter.api.io.TempDir;
 class PeerTableTest {
     static final String JMH = """
             [
-              {"benchmark": "dev.nnc.benchmarks.peers.PeerBenchmark.infer", "params": {"model": "mlp", "batch": "1", "backend": "native"},
+              {"benchmark": "dev.nnc.benchmarks.peers.PeerBenchmark.infer", "params": {"model": "mlp", "batch": "1", "runtime": "native"},
                "primaryMetric": {"score": 1.0, "scoreError": 0.1, "scoreUnit": "us/op"}},
-              {"benchmark": "dev.nnc.benchmarks.peers.PeerBenchmark.infer", "params": {"model": "mlp", "batch": "1", "backend": "ort"},
+              {"benchmark": "dev.nnc.benchmarks.peers.PeerBenchmark.infer", "params": {"model": "mlp", "batch": "1", "runtime": "ort"},
                "primaryMetric": {"score": 4.0, "scoreError": "NaN", "scoreUnit": "us/op"}},
-              {"benchmark": "dev.nnc.benchmarks.peers.PeerBenchmark.infer", "params": {"model": "mlp", "batch": "32", "backend": "jvm"},
+              {"benchmark": "dev.nnc.benchmarks.peers.PeerBenchmark.infer", "params": {"model": "mlp", "batch": "32", "runtime": "jvm"},
                "primaryMetric": {"score": 0.010, "scoreError": 0.001, "scoreUnit": "ms/op"}},
-              {"benchmark": "dev.nnc.benchmarks.peers.PeerBenchmark.infer", "params": {"model": "mlp", "batch": "32", "backend": "ort"},
+              {"benchmark": "dev.nnc.benchmarks.peers.PeerBenchmark.infer", "params": {"model": "mlp", "batch": "32", "runtime": "ort"},
                "primaryMetric": {"score": 20.0, "scoreError": 1.0, "scoreUnit": "us/op"}},
-              {"benchmark": "dev.nnc.benchmarks.ModelBenchmark.predict", "params": {"model": "mlp", "batch": "1", "backend": "jvm"},
+              {"benchmark": "dev.nnc.benchmarks.ModelBenchmark.predict", "params": {"model": "mlp", "batch": "1", "backend": "jvm", "opt": "O2"},
                "primaryMetric": {"score": 99.0, "scoreError": 1.0, "scoreUnit": "us/op"}}
             ]
             """;
