@@ -5,6 +5,7 @@
 #   benchmarks/run-peers.sh                              # every example model present
 #   MODELS="mlp cifar_cnn" benchmarks/run-peers.sh       # a subset
 #   THREADS=1 JMH_OPTS="-wi 5 -i 10 -f 2" benchmarks/run-peers.sh
+#   JMH_JVM_OPTS=-Djmh.ignoreLock=true benchmarks/run-peers.sh   # beside another JMH run
 # The small models run at batch 1 and 32, the large ones (transformer, bert_base, resnet50,
 # once examples/NAME.nn exists) at 1 and 8. Missing ONNX files are exported first
 # (examples/fixtures/generate.py --onnx). About 15 minutes for the four small models, 30 with
@@ -38,7 +39,7 @@ large=$(present "$LARGE")
 echo "== models: ${small:-} ${large:-}; $THREADS threads"
 
 echo "== build ($(elapsed))"
-./mvnw -q -o install -DskipTests 2>/dev/null || ./mvnw -q install -DskipTests
+./mvnw -q -o install -DskipTests >/dev/null 2>&1 || ./mvnw -q install -DskipTests  # online once, for ONNX Runtime and XChart
 
 missing=()
 for m in $small $large; do [ -f "benchmarks/onnx/$m.onnx" ] || missing+=("$m"); done
@@ -53,7 +54,7 @@ jmh() { # $1 group name, $2 models, $3 batches
   [ -n "$2" ] || return 0
   echo "== JMH, $1 models at batch $3 ($(elapsed))"
   # shellcheck disable=SC2086
-  "$JAVA" -jar "$JAR" $JMH_OPTS -p model="$(tr ' ' , <<<"$2")" -p batch="$3" \
+  "$JAVA" ${JMH_JVM_OPTS:-} -jar "$JAR" $JMH_OPTS -p model="$(tr ' ' , <<<"$2")" -p batch="$3" \
     -jvmArgsAppend "--add-modules=jdk.incubator.vector --enable-native-access=ALL-UNNAMED -Xmx8g -Dnnc.threads=$THREADS" \
     -rf json -rff "$OUT/peers-$1.json" PeerBenchmark 2>&1 | grep -E '^PeerBenchmark|^Benchmark|agree|Exception|Error' || true
   [ -s "$OUT/peers-$1.json" ] || { echo "JMH wrote no results for the $1 models" >&2; exit 1; }
