@@ -51,7 +51,12 @@ public final class Parallel {
     private static RangeBody jobRangeBody;
     private static int jobTasks;
     private static int jobCount;
-    /** The current job's generation (high 32 bits) and its next unclaimed task (low 32 bits). */
+    /**
+     * The current job's generation (high 32 bits) and how many of its tasks are still unclaimed
+     * (low 32 bits): a claim takes task {@code jobTasks - remaining}. Both live in this one word
+     * so that a claim needs no other field: a worker still busy with an old generation either
+     * sees another generation or nothing left to claim, never a half-published job.
+     */
     private static final AtomicLong CLAIMS = new AtomicLong();
     /** Tasks of the current job that have run (or were skipped after a failure). */
     private static final AtomicInteger COMPLETED = new AtomicInteger();
@@ -128,7 +133,7 @@ public final class Parallel {
         jobCaller = Thread.currentThread();
         COMPLETED.set(0);
         int gen = ++generation;
-        CLAIMS.set((long) gen << 32);
+        CLAIMS.set(((long) gen << 32) | tasks);
         for (int w = 0; w < helpers; w++) {
             Worker worker = workers[w];
             worker.assigned = gen;
@@ -155,14 +160,15 @@ public final class Parallel {
     private static void work(int gen) {
         while (true) {
             long claim = CLAIMS.get();
-            if ((int) (claim >>> 32) != gen || (int) claim >= jobTasks) {
+            int remaining = (int) claim;
+            if ((int) (claim >>> 32) != gen || remaining <= 0) {
                 return;
             }
-            if (!CLAIMS.compareAndSet(claim, claim + 1)) {
+            if (!CLAIMS.compareAndSet(claim, claim - 1)) {
                 continue;
             }
-            // Task t of job gen is ours: the job's fields cannot change before we complete it.
-            int t = (int) claim, tasks = jobTasks, count = jobCount;
+            // A task of job gen is ours: the job's fields cannot change before we complete it.
+            int tasks = jobTasks, count = jobCount, t = tasks - remaining;
             int done = 1;
             try {
                 if (jobIndexBody != null) {
@@ -174,22 +180,22 @@ public final class Parallel {
                 if (jobFailure == null) {
                     jobFailure = e;
                 }
-                done += skipRest(gen, tasks);
+                done += skipRest(gen);
             }
             complete(done, tasks);
         }
     }
 
-    /** After a failure: marks every unclaimed task of job {@code gen} as taken; returns how many. */
-    private static int skipRest(int gen, int tasks) {
+    /** After a failure: takes every unclaimed task of job {@code gen}, so none starts; returns how many. */
+    private static int skipRest(int gen) {
         while (true) {
             long claim = CLAIMS.get();
-            int next = (int) claim;
-            if ((int) (claim >>> 32) != gen || next >= tasks) {
+            int remaining = (int) claim;
+            if ((int) (claim >>> 32) != gen || remaining <= 0) {
                 return 0;
             }
-            if (CLAIMS.compareAndSet(claim, ((long) gen << 32) | tasks)) {
-                return tasks - next;
+            if (CLAIMS.compareAndSet(claim, (long) gen << 32)) {
+                return remaining;
             }
         }
     }

@@ -140,13 +140,15 @@ class ParallelTest {
         assertEquals(2 * 200 * 50, total.get());
     }
 
-    @Test
-    void consecutiveJobsOfDifferentSizesNeverMixTheirTasks() {
-        // Workers that wake late for a job must not run a task of the next one (or run one twice).
-        Parallel.setThreads(3);
+    @ParameterizedTest(name = "{0} threads")
+    @ValueSource(ints = {2, 3})
+    void consecutiveJobsOfDifferentSizesNeverMixTheirTasks(int threads) {
+        // Workers that wake late for a job must not run a task of the next one (or run one twice),
+        // and the caller must not wait for them: a lost or doubled completion would hang here.
+        Parallel.setThreads(threads);
         java.util.SplittableRandom rng = new java.util.SplittableRandom(5);
         assertTimeoutPreemptively(LIMIT, () -> {
-            for (int r = 0; r < 20_000; r++) {
+            for (int r = 0; r < 200_000; r++) {
                 int count = 1 + rng.nextInt(7);
                 AtomicIntegerArray hits = new AtomicIntegerArray(count);
                 Parallel.forRange(count, hits::incrementAndGet);
