@@ -403,9 +403,9 @@ final class Elaborator {
             candidates.addAll(env.module.visible().keySet());
             candidates.removeIf(c -> c.equals(Types.ELLIPSIS));
             String[] notes = Suggestions.didYouMean(n.text(), candidates);
-            if (notes.length == 0 && ModuleLoader.standardNames().contains(n.text())
-                    && !isLibrary(n.span())) {
-                notes = new String[] {"help: '" + n.text() + "' is a standard layer; add 'import std.nn.*' at the top of the file"};
+            String standard = ModuleLoader.standardNames().get(n.text());
+            if (notes.length == 0 && standard != null && !isLibrary(n.span())) {
+                notes = new String[] {"help: '" + n.text() + "' is a standard layer; add 'import std." + standard + ".*' at the top of the file"};
             } else if (notes.length == 0 && n.text().equals("op")) {
                 notes = new String[] {"note: expected a graph op as op.NAME, e.g. op.relu"};
             } else if (notes.length == 0) {
