@@ -52,6 +52,13 @@ final class GpuDevice implements Device {
 
     @Override public void synchronize() { driver.synchronize(stream); }
 
+    /** A kernel of the module (for callers that launch with their own parameters). */
+    MemorySegment function(String symbol) {
+        MemorySegment f = functions.get(symbol);
+        if (f == null) throw new IllegalArgumentException("the module has no kernel " + symbol);
+        return f;
+    }
+
     /** Events on this device's stream, for timing. */
     CudaDriver driver() { return driver; }
 
