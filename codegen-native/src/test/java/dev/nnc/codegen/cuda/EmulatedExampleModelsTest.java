@@ -8,25 +8,39 @@ import dev.nnc.ir.kernel.KernelProgram;
 import dev.nnc.optimizer.OptLevel;
 import dev.nnc.optimizer.PassManager;
 import dev.nnc.runtime.Tensor;
-import java.nio.file.Path;
+import java.io.IOException;
+import java.util.Arrays;
 import java.util.Map;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.CsvSource;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
 
 /**
- * The small example models through the whole CUDA backend — kernels, weight upload, load-time
- * kernels, context block, launches — on the {@link EmulatedDevice}, against the reference
- * interpreter at batch 3 (odd, so tiles are partly filled). The same code runs on a GPU in
- * {@code GpuExampleModelsTest}.
+ * The small example models (every model of {@code examples/*.nn} with at most
+ * {@link #MAX_PARAMETERS} parameters; the emulator runs a CUDA thread at a time) through the
+ * whole CUDA backend — kernels, weight upload, load-time kernels, context block, launches — on
+ * the {@link EmulatedDevice}, against the reference interpreter at -O0 and -O2, batch 3 (odd,
+ * so tiles are partly filled). Every example runs on a GPU in {@code GpuExampleModelsTest}.
  */
 class EmulatedExampleModelsTest {
+    static final long MAX_PARAMETERS = 2_000_000;
 
-    @ParameterizedTest(name = "{0} {1}")
-    @CsvSource({"mlp, O0", "mlp, O2", "mnist_cnn, O0", "mnist_cnn, O2", "cifar_cnn, O2"})
-    void matchesTheInterpreter(String model, OptLevel level) {
-        Frontend.Result r = new Frontend().compile(Path.of("..", "examples", model + ".nn"));
-        assertTrue(r.ok(), () -> r.diagnostics().render());
-        Graph g = r.models().values().iterator().next();
+    @TestFactory
+    Stream<DynamicTest> smallExamplesMatchTheInterpreter() throws IOException {
+        return PtxExamplesTest.exampleFiles().stream().flatMap(file -> {
+            Frontend.Result r = new Frontend().compile(file);
+            assertTrue(r.ok(), () -> r.diagnostics().render());
+            return r.models().values().stream().filter(g -> parameters(g) <= MAX_PARAMETERS).flatMap(g ->
+                    Stream.of(OptLevel.O0, OptLevel.O2).map(level ->
+                            DynamicTest.dynamicTest(file.getFileName() + " " + g.name() + " " + level, () -> check(g, level))));
+        });
+    }
+
+    private static long parameters(Graph g) {
+        return g.paramSpecs().stream().mapToLong(p -> Arrays.stream(p.shape()).asLongStream().reduce(1, (a, b) -> a * b)).sum();
+    }
+
+    private static void check(Graph g, OptLevel level) {
         KernelProgram p = PassManager.forLevel(level).run(g);
         PtxModule m = PtxModuleEmitter.emit(p, CudaTarget.DEFAULT);
         Map<String, Tensor> weights = ModelCases.weights(g), inputs = ModelCases.inputs(g, m, 3, 7);
@@ -34,6 +48,7 @@ class EmulatedExampleModelsTest {
         try (CudaModel cuda = new CudaModel(m, CudaTarget.DEFAULT, new EmulatedDevice(m), weights)) {
             actual = cuda.run(inputs);
         }
-        ModelCases.assertMatchesInterpreter(g, inputs, weights, actual, 1e-5, model + " " + level);
+        ModelCases.assertMatchesInterpreter(g, inputs, weights, actual, 1e-5, g.name() + " " + level);
     }
+
 }
