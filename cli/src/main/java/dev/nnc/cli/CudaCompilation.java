@@ -1,6 +1,7 @@
 package dev.nnc.cli;
 
 import dev.nnc.codegen.cuda.CudaBackend;
+import dev.nnc.codegen.cuda.CudaException;
 import dev.nnc.codegen.cuda.CudaModel;
 import dev.nnc.codegen.cuda.CudaTarget;
 import dev.nnc.codegen.cuda.CudaUnavailable;
@@ -27,6 +28,9 @@ final class CudaCompilation {
             return CudaBackend.load(p, target, params);
         } catch (CudaUnavailable e) {
             throw new UserError(e.getMessage());
+        } catch (CudaException e) {
+            // The device refused to set up the model (out of memory, a busy GPU, a driver too old for the PTX).
+            throw new UserError("the GPU could not load model " + p.name() + ": " + e.getMessage());
         } catch (UnsupportedByCuda e) {
             throw unsupported(p, e);
         }

@@ -48,7 +48,7 @@ public final class CudaDriver {
         getErrorString = handle("cuGetErrorString", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS));
         int init = (int) call("cuInit", FunctionDescriptor.of(JAVA_INT, JAVA_INT), 0);
         if (init == CUDA_ERROR_NO_DEVICE) throw new CudaUnavailable("no CUDA device found: the CUDA driver is installed but sees no GPU");
-        check("cuInit", init);
+        if (init != 0) throw new CudaUnavailable("the CUDA driver could not start, so no CUDA device can be used: " + error("cuInit", init, "").getMessage());
         try (Arena a = Arena.ofConfined()) {
             MemorySegment count = a.allocate(JAVA_INT);
             check("cuDeviceGetCount", (int) call("cuDeviceGetCount", FunctionDescriptor.of(JAVA_INT, ADDRESS), count));
