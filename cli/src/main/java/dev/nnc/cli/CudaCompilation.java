@@ -1,6 +1,7 @@
 package dev.nnc.cli;
 
 import dev.nnc.codegen.cuda.CudaBackend;
+import dev.nnc.codegen.cuda.CudaDriver;
 import dev.nnc.codegen.cuda.CudaException;
 import dev.nnc.codegen.cuda.CudaModel;
 import dev.nnc.codegen.cuda.CudaTarget;
@@ -19,6 +20,15 @@ final class CudaCompilation {
             return CudaBackend.ptx(p, target);
         } catch (UnsupportedByCuda e) {
             throw unsupported(p, e);
+        }
+    }
+
+    /** A user error, saying why, when this machine has no CUDA device. */
+    static void requireDevice() {
+        try {
+            CudaDriver.open().close();
+        } catch (CudaUnavailable e) {
+            throw new UserError(e.getMessage());
         }
     }
 

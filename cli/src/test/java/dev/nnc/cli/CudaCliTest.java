@@ -35,6 +35,16 @@ class CudaCliTest {
     }
 
     @Test
+    void verifyWithCudaWithoutADriverSaysSo() {
+        assumeFalse(driverInstalled(), "this machine has the CUDA driver");
+        MainTest.Run r = nnc("verify", "--cuda", EXAMPLES.resolve("mlp.nn").toString(), "--synthetic-weights",
+                "--input", EXAMPLES.resolve("fixtures/mlp/x.npy").toString());
+        assertEquals(1, r.code(), r.out() + r.err());
+        assertTrue(r.err().contains("error: no CUDA driver found"), r.err());
+        assertFalse(r.err().contains("\tat "), "no stack trace: " + r.err());
+    }
+
+    @Test
     void emitPtxPrintsAModuleForTheChosenGpu() {
         MainTest.Run r = nnc(EXAMPLES.resolve("mnist_cnn.nn").toString(), "--emit=ptx", "--gpu=sm_90");
         assertEquals(0, r.code(), r.err());
