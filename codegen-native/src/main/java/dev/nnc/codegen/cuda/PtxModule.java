@@ -1,7 +1,6 @@
 package dev.nnc.codegen.cuda;
 
 import dev.nnc.codegen.nativecode.ModuleLayout;
-import dev.nnc.ir.kernel.Buf;
 import dev.nnc.ir.kernel.Kernel;
 import dev.nnc.ir.kernel.KernelProgram;
 import dev.nnc.ir.kernel.Space;
@@ -39,10 +38,4 @@ public record PtxModule(String name, String ir, ModuleLayout layout, List<Launch
     static String prepareSymbol(int i) { return "nnc_p" + i; }
 
     static String kernelSymbol(int i) { return "nnc_k" + i; }
-
-    /** Bufs in the slots the host fills, for callers that allocate them. */
-    public List<Buf> storage() {
-        return java.util.stream.Stream.of(layout.inputs(), layout.outputs(), layout.weights(), layout.derived())
-                .flatMap(List::stream).toList();
-    }
 }

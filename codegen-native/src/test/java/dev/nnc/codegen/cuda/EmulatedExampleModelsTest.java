@@ -36,6 +36,21 @@ class EmulatedExampleModelsTest {
         });
     }
 
+    /** One model instance across batches 1, 5 and 2: device buffers grow for the larger batch and are reused for the smaller. */
+    @org.junit.jupiter.api.Test
+    void oneModelServesSeveralBatches() {
+        Frontend.Result r = new Frontend().compile(PtxExamplesTest.EXAMPLES.resolve("mnist_cnn.nn"));
+        Graph g = r.models().values().iterator().next();
+        PtxModule m = PtxModuleEmitter.emit(PassManager.forLevel(OptLevel.O2).run(g), CudaTarget.DEFAULT);
+        Map<String, Tensor> weights = ModelCases.weights(g);
+        try (CudaModel cuda = new CudaModel(m, CudaTarget.DEFAULT, new EmulatedDevice(m), weights)) {
+            for (long batch : new long[] {1, 5, 2}) {
+                Map<String, Tensor> inputs = ModelCases.inputs(g, m, batch, batch);
+                ModelCases.assertMatchesInterpreter(g, inputs, weights, cuda.run(inputs), 1e-5, "batch " + batch);
+            }
+        }
+    }
+
     private static long parameters(Graph g) {
         return g.paramSpecs().stream().mapToLong(p -> Arrays.stream(p.shape()).asLongStream().reduce(1, (a, b) -> a * b)).sum();
     }
