@@ -31,7 +31,25 @@ public final class PtxModuleEmitter {
         for (int i = 0; i < p.kernels().size(); i++) {
             kernels.add(kernel(m, layout, target, p.kernels().get(i), PtxModule.kernelSymbol(i)));
         }
+        maxThreads(m, prepare, kernels);
         return new PtxModule(p.name(), m.text(p.name()), layout, prepare, kernels, p);
+    }
+
+    /**
+     * Tells ptxas each kernel's block size ({@code .maxntid}): it may then give a thread up to
+     * 65536 / threads registers instead of assuming 1024-thread blocks, and a launch can never
+     * ask for more registers than a block has.
+     */
+    private static void maxThreads(ModuleWriter m, List<PtxModule.Launch> prepare, List<PtxModule.Launch> kernels) {
+        List<PtxModule.Launch> all = new ArrayList<>(prepare);
+        all.addAll(kernels);
+        if (all.isEmpty()) return;
+        List<String> nodes = new ArrayList<>();
+        for (int i = 0; i < all.size(); i++) {
+            nodes.add("!" + i);
+            m.global("!" + i + " = !{ptr @" + all.get(i).symbol() + ", !\"maxntidx\", i32 " + all.get(i).grid().threads() + "}");
+        }
+        m.global("!nvvm.annotations = !{" + String.join(", ", nodes) + "}");
     }
 
     @SuppressWarnings("unchecked")

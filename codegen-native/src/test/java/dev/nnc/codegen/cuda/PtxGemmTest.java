@@ -19,6 +19,7 @@ class PtxGemmTest {
         assertTrue(ptx.contains(".shared"), "stages tiles in shared memory");
         assertTrue(ptx.contains("fma.rn.f32"), "accumulates with FMA");
         assertTrue(ptx.contains("bar.sync"), "synchronizes the block");
+        assertTrue(ptx.contains(".maxntid 256, 1, 1"), "tells ptxas the block size");
         assemble(ptx, gpu);
     }
 
