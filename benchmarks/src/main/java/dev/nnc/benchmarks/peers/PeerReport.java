@@ -12,7 +12,8 @@ import java.util.Map;
 
 /**
  * Turns a peer run into the README's table and chart:
- * {@code PeerReport --jmh A.json [--jmh B.json] [--pytorch P.json] [--png OUT.png] [--markdown OUT.md] [--subtitle TEXT]}.
+ * {@code PeerReport --jmh A.json [--jmh B.json] [--pytorch P.json ...] [--png OUT.png] [--markdown OUT.md] [--subtitle TEXT]}
+ * (each of --jmh and --pytorch repeatable, to join runs of the small and the large models).
  * FLOPs per call are counted as {@code nnc --stats} counts them, on the unoptimized program
  * with the benchmark's batch (and sequence length). Run from the repository root.
  */
@@ -21,14 +22,17 @@ public final class PeerReport {
 
     public static void main(String[] args) throws Exception {
         List<Path> jmh = new ArrayList<>();
-        Path pytorch = null, png = null, markdown = null;
+        List<Path> pytorch = new ArrayList<>();
+        Path png = null, markdown = null;
         String subtitle = Runtime.getRuntime().availableProcessors() + " threads";
         for (int i = 0; i < args.length; i++) {
             String value = i + 1 < args.length ? args[i + 1] : null;
             if (value == null) throw new IllegalArgumentException(args[i] + " needs a value");
             switch (args[i++]) {
                 case "--jmh" -> jmh.add(Path.of(value));
-                case "--pytorch" -> pytorch = Files.exists(Path.of(value)) ? Path.of(value) : null;
+                case "--pytorch" -> {
+                    if (Files.exists(Path.of(value))) pytorch.add(Path.of(value));
+                }
                 case "--png" -> png = Path.of(value);
                 case "--markdown" -> markdown = Path.of(value);
                 case "--subtitle" -> subtitle = value;

@@ -25,7 +25,7 @@ public record PeerResults(List<Measurement> all) {
     /** Microseconds per call, with JMH's 99.9 % error (0 for PyTorch, which reports a median). */
     public record Measurement(String model, int batch, String runtime, double us, double errorUs) {}
 
-    public static PeerResults read(List<Path> jmhFiles, Path pytorchFile) throws IOException {
+    public static PeerResults read(List<Path> jmhFiles, List<Path> pytorchFiles) throws IOException {
         List<Measurement> all = new ArrayList<>();
         for (Path f : jmhFiles) {
             for (JsonElement e : array(f)) {
@@ -39,8 +39,8 @@ public record PeerResults(List<Measurement> all) {
                         metric.get("score").getAsDouble() * scale, Double.isNaN(error) ? 0 : error * scale));
             }
         }
-        if (pytorchFile != null) {
-            for (JsonElement e : array(pytorchFile)) {
+        for (Path f : pytorchFiles) {
+            for (JsonElement e : array(f)) {
                 JsonObject o = e.getAsJsonObject();
                 all.add(new Measurement(o.get("model").getAsString(), o.get("batch").getAsInt(), "pytorch", o.get("us").getAsDouble(), 0));
             }

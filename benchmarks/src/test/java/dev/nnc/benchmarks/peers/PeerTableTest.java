@@ -29,7 +29,7 @@ class PeerTableTest {
     @Test
     void readsJmhAndPytorchAndComputesRatiosAndTargets(@TempDir Path dir) throws Exception {
         Path jmh = Files.writeString(dir.resolve("jmh.json"), JMH), pt = Files.writeString(dir.resolve("pt.json"), PYTORCH);
-        PeerResults r = PeerResults.read(List.of(jmh), pt);
+        PeerResults r = PeerResults.read(List.of(jmh), List.of(pt));
         assertEquals(5, r.all().size(), "other benchmarks' results are skipped");
         assertEquals(10.0, r.find("mlp", 32, "jvm").orElseThrow().us(), 1e-9, "ms/op is converted");
         assertEquals(4.0, r.speedup("mlp", 1, "native", "ort").orElseThrow(), 1e-9);
@@ -50,7 +50,7 @@ class PeerTableTest {
     void writesAPng(@TempDir Path dir) throws Exception {
         Path jmh = Files.writeString(dir.resolve("jmh.json"), JMH), pt = Files.writeString(dir.resolve("pt.json"), PYTORCH);
         Path png = dir.resolve("peers.png");
-        PeerChart.write(PeerResults.read(List.of(jmh), pt), png, "test");
+        PeerChart.write(PeerResults.read(List.of(jmh), List.of(pt)), png, "test");
         byte[] head = Files.readAllBytes(png);
         assertTrue(head.length > 1000 && head[1] == 'P' && head[2] == 'N' && head[3] == 'G');
     }
