@@ -50,7 +50,8 @@ public final class PeerChart {
                 .xAxisTitle("model ×batch").yAxisTitle(log ? "ratio (log scale; line: parity)" : "ratio (lines: targets 0.8 and 1.5, parity 1)").build();
         var s = chart.getStyler();
         s.setYAxisLogarithmic(log);
-        s.setLegendPosition(Styler.LegendPosition.InsideNW);
+        s.setLegendPosition(Styler.LegendPosition.InsideNE);
+        s.setXAxisLabelRotation(30);
         s.setYAxisDecimalPattern("0.##");
         if (log) {
             // Bars start at the axis minimum, which a log axis needs above 0: whole decades around the data.
