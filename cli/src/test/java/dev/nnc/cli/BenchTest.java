@@ -37,6 +37,7 @@ class BenchTest {
         assertTrue(Pattern.compile("throughput +[0-9,.]+ items/s +[0-9.]+ GFLOP/s \\(170\\.0 kFLOP per call\\)")
                 .matcher(r.out()).find(), r.out());
         assertTrue(r.out().contains("3 timed runs of "), r.out());
+        assertTrue(!r.out().contains("through run(Map)"), "the generated class's typed predict is timed: " + r.out());
     }
 
     @Test
