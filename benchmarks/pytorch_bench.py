@@ -93,6 +93,7 @@ def main():
     torch.set_num_threads(args.threads)
     torch.set_num_interop_threads(1)
     rm = nnc_io.import_reference_models()
+    os.makedirs(os.path.dirname(os.path.abspath(args.out)), exist_ok=True)
     results = []
     for case in args.cases:
         name, _, batches = case.partition(":")
@@ -103,9 +104,8 @@ def main():
             print(f"{name:14s} batch {batch:3d}: {r['us']:12.1f} us ({r['mode']}; eager {r['us_eager']:.1f}, "
                   f"jit {r['us_jit']:.1f})", flush=True)
             results.append(r)
-    os.makedirs(os.path.dirname(os.path.abspath(args.out)), exist_ok=True)
-    with open(args.out, "w") as f:
-        json.dump(results, f, indent=1)
+            with open(args.out, "w") as f:  # after every case, so an interrupted run keeps what it measured
+                json.dump(results, f, indent=1)
 
 
 if __name__ == "__main__":
