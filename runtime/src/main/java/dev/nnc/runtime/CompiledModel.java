@@ -94,7 +94,7 @@ public abstract class CompiledModel implements Model {
     @Override public List<TensorSpec> outputs() { return List.copyOf(outputs); }
 
     /** Symbols in the order their values are passed to {@link #execute}. */
-    List<String> symbolNames() { return symbols; }
+    protected final List<String> symbolNames() { return symbols; }
 
     /** Derived weights, in order after the parameters in {@link #weights}. */
     List<ParamSpec> derivedWeights() { return derived; }
@@ -103,7 +103,7 @@ public abstract class CompiledModel implements Model {
     List<String> notes() { return notes; }
 
     /** Integer inputs that index an axis, with that axis's size (native code only: it cannot throw). */
-    Map<String, Long> indexBounds() { return indexBounds; }
+    protected final Map<String, Long> indexBounds() { return indexBounds; }
 
     /**
      * Refuses sizes larger than the kernels can serve, before any of them runs. The JVM backend's
@@ -117,7 +117,7 @@ public abstract class CompiledModel implements Model {
     }
 
     /** Checks every {@code limit} line against the symbol values (in {@link #symbolNames} order). */
-    final void checkLimits(int[] symbolValues) {
+    protected final void checkLimits(int[] symbolValues) {
         if (limits.isEmpty()) return;
         Map<String, Integer> bound = new HashMap<>();
         for (int i = 0; i < symbolValues.length; i++) bound.put(symbols.get(i), symbolValues[i]);

@@ -4,6 +4,7 @@ import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 
+import dev.nnc.runtime.cuda.Device;
 import dev.nnc.codegen.nativecode.NativeCompiler;
 import dev.nnc.codegen.nativecode.NativeTarget;
 import java.lang.foreign.Arena;

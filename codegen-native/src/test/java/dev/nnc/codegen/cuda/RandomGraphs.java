@@ -3,6 +3,7 @@ package dev.nnc.codegen.cuda;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.nnc.runtime.cuda.Device;
 import dev.nnc.codegen.jvm.RandomGraphTest;
 import dev.nnc.ir.Graph;
 import dev.nnc.ir.IrPrinter;
@@ -43,7 +44,7 @@ final class RandomGraphs {
         KernelProgram p = PassManager.forLevel(level).run(g);
         PtxModule m = PtxModuleEmitter.emit(p, CudaTarget.DEFAULT);
         Tensor actual;
-        try (CudaModel model = new CudaModel(m, CudaTarget.DEFAULT, devices.apply(m), weights)) {
+        try (CudaModel model = new CudaModel(m, devices.apply(m), weights)) {
             actual = model.run(inputs).get("output");
         }
         String text = IrPrinter.print(g) + "\n" + KernelPrinter.print(p);
