@@ -4,9 +4,9 @@ import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 
-import dev.nnc.runtime.cuda.Device;
 import dev.nnc.codegen.nativecode.NativeCompiler;
 import dev.nnc.codegen.nativecode.NativeTarget;
+import dev.nnc.runtime.cuda.Device;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;

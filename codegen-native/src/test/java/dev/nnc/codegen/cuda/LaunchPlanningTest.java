@@ -5,8 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.nnc.runtime.cuda.LaunchPlan;
-import dev.nnc.runtime.cuda.ContextBlock;
 import dev.nnc.codegen.nativecode.ModuleLayout;
 import dev.nnc.ir.Dim;
 import dev.nnc.ir.Shape;
@@ -16,6 +14,8 @@ import dev.nnc.ir.kernel.Expr;
 import dev.nnc.ir.kernel.Kernel;
 import dev.nnc.ir.kernel.KernelProgram;
 import dev.nnc.runtime.DType;
+import dev.nnc.runtime.cuda.ContextBlock;
+import dev.nnc.runtime.cuda.LaunchPlan;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

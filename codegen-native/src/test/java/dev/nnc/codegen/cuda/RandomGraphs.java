@@ -3,7 +3,6 @@ package dev.nnc.codegen.cuda;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.nnc.runtime.cuda.Device;
 import dev.nnc.codegen.jvm.RandomGraphTest;
 import dev.nnc.ir.Graph;
 import dev.nnc.ir.IrPrinter;
@@ -14,6 +13,7 @@ import dev.nnc.ir.kernel.KernelProgram;
 import dev.nnc.optimizer.OptLevel;
 import dev.nnc.optimizer.PassManager;
 import dev.nnc.runtime.Tensor;
+import dev.nnc.runtime.cuda.Device;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Random;
