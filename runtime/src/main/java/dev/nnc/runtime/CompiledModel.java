@@ -29,7 +29,7 @@ public abstract class CompiledModel implements Model {
     private final List<String> notes = new ArrayList<>();
     /** Native backends only: floats of each load-time workspace (packed weights). */
     private final List<Long> workspaces = new ArrayList<>();
-    /** Native backends only: integer inputs used as gather indices, and the size of the axis they index. */
+    /** Native and CUDA backends only: integer inputs used as gather indices, and the size of the axis they index. */
     private final Map<String, Long> indexBounds = new HashMap<>();
     /** Largest values of symbolic sizes the kernels can serve (a slice of a fixed table), with why. */
     private final List<SizeLimit> limits = new ArrayList<>();
@@ -102,7 +102,7 @@ public abstract class CompiledModel implements Model {
     /** Notes of the signature. */
     List<String> notes() { return notes; }
 
-    /** Integer inputs that index an axis, with that axis's size (native code only: it cannot throw). */
+    /** Integer inputs that index an axis, with that axis's size (native and GPU code only: it cannot throw). */
     protected final Map<String, Long> indexBounds() { return indexBounds; }
 
     /**

@@ -548,7 +548,7 @@ final class ModelClassEmitter {
     }
 
     /**
-     * Native classes: {@code execute(inputs, outputs, null, symbols)} with this thread's reused
+     * Native and CUDA classes: {@code execute(inputs, outputs, null, symbols)} with this thread's reused
      * argument arrays (slots 0-2), so a call allocates nothing.
      */
     private void executeNative(Code code, Map<String, Integer> symbolLocals) {
