@@ -9,7 +9,7 @@ public final class LargeModelFlops {
 
     public static void main(String[] args) {
         for (String model : args) {
-            long[] f = ModelFlops.count(LargeModels.graph(model));
+            long[] f = ModelFlops.count(LargeModels.graph(model), LargeModels.symbols(1));
             System.out.printf("%s %d %d%n", model, f[0], f[1]);
         }
     }

@@ -45,15 +45,23 @@ final class LargeModels {
                 : ModelLoader.instantiate(JvmBackend.compile(program, JvmBackend.className(g.name())), weights);
     }
 
+    /** Issue #6's sequence length: a symbolic S is bound to it. */
+    static final int SEQUENCE = 128;
+
+    /** The symbolic dims of a call: B the batch, S the sequence length. */
+    static Map<String, Long> symbols(int batch) {
+        return Map.of("B", (long) batch, "S", (long) SEQUENCE);
+    }
+
     /**
-     * Inputs for {@code batch}: floats uniform in [0, 1); integer inputs (token ids, token
+     * Inputs for {@code batch} (and {@link #SEQUENCE}): floats uniform in [0, 1); integer inputs (token ids, token
      * types, attention masks) 0 or 1, valid for every embedding table and mask.
      */
     static Map<String, Tensor> inputs(CompiledModel m, int batch) {
         SplittableRandom rng = new SplittableRandom(1);
         Map<String, Tensor> in = new LinkedHashMap<>();
         for (TensorSpec s : m.inputs()) {
-            int[] shape = s.shape(Map.of("B", batch));
+            int[] shape = s.shape(Map.of("B", batch, "S", SEQUENCE));
             int n = ModelBenchmark.size(shape);
             if (s.dtype().isFloat()) {
                 float[] x = new float[n];

@@ -15,15 +15,17 @@ public final class ModelFlops {
 
     public static void main(String[] args) {
         for (String model : args) {
-            long[] f = count(ModelBenchmark.graph(model));
+            long[] f = count(ModelBenchmark.graph(model), Map.of("B", 1L));
             System.out.printf("%s %d %d%n", model, f[0], f[1]);
         }
     }
 
-    /** {total, convolutions}: 2·MACs of the graph's convolutions and matmuls per batch element. */
-    static long[] count(Graph g) {
+    /**
+     * {total, convolutions}: 2·MACs of the graph's convolutions and matmuls per batch element,
+     * with the symbolic dims as {@code one} binds them (B to 1).
+     */
+    static long[] count(Graph g, Map<String, Long> one) {
         long conv = 0, matmul = 0;
-        Map<String, Long> one = Map.of("B", 1L);
         for (Node n : g.nodes()) {
             if (n.op() == Op.CONV2D) {
                 int[] out = n.type().shape().eval(one), w = n.operand(1).type().shape().eval(one);
