@@ -20,8 +20,24 @@ THREADS=$(nproc)
 JAR=benchmarks/target/benchmarks.jar
 CSV=benchmarks/target/jmh-large-models.csv
 GEMM_CSV=benchmarks/target/jmh-large-models-gemm.csv
+LOG=benchmarks/target/jmh-large-models.log
 JAVA="$JAVA_HOME/bin/java"
 export NNC_LARGE_MODELS=${NNC_LARGE_MODELS:-examples}
+
+# Runs JMH with the arguments after the CSV it writes; on failure (another JMH run holding its
+# lock, a model that does not compile) shows why instead of printing stale results.
+jmh() {
+  local csv=$1
+  shift
+  rm -f "$csv"
+  "$JAVA" -jar "$JAR" "$@" -rf csv -rff "$csv" > "$LOG" 2>&1 || true
+  grep -E '^(Benchmark|[A-Za-z]+Benchmark\.)' "$LOG" || true
+  if [ ! -s "$csv" ]; then
+    echo "JMH failed (full output in $LOG):" >&2
+    grep -vE '^(WARNING|#)' "$LOG" | tail -20 >&2
+    exit 1
+  fi
+}
 
 echo "== build"
 ./mvnw -q -o install -DskipTests 2>/dev/null || ./mvnw -q install -DskipTests
@@ -32,9 +48,8 @@ echo "$FLOPS"
 
 if [ -z "${GEMM_JVM:-}" ] || [ -z "${GEMM_NATIVE:-}" ]; then
   echo "== GEMM 1024^3 on $THREADS threads, prepacked B (the reference rate)"
-  # shellcheck disable=SC2086
-  "$JAVA" -jar "$JAR" -wi 3 -i 5 -f 1 -w 1s -r 1s -p size=1024 -p threads="$THREADS" -rf csv -rff "$GEMM_CSV" \
-    'GemmBenchmark.matmulPackedB|NativeGemmBenchmark.matmul' 2>&1 | grep -E 'Gemm.*avgt' || true
+  jmh "$GEMM_CSV" -wi 3 -i 5 -f 1 -w 1s -r 1s -p size=1024 -p threads="$THREADS" \
+    'GemmBenchmark.matmulPackedB|NativeGemmBenchmark.matmul'
   rate() { awk -F, -v want="$1" '{ gsub(/"/, "") } NR > 1 && $1 ~ want { printf "%.1f", 2 * 1024^3 / ($5 * 1e3) }' "$GEMM_CSV"; }
   GEMM_JVM=${GEMM_JVM:-$(rate '[.]GemmBenchmark[.]matmulPackedB')}
   GEMM_NATIVE=${GEMM_NATIVE:-$(rate 'NativeGemmBenchmark[.]matmul')}
@@ -43,8 +58,7 @@ echo "GEMM rate: jvm $GEMM_JVM GFLOP/s, native $GEMM_NATIVE GFLOP/s"
 
 echo "== JMH ($JMH_OPTS) LargeModelBenchmark"
 # shellcheck disable=SC2086
-"$JAVA" -jar "$JAR" $JMH_OPTS -p model="$MODELS" -p batch="$BATCH" -p backend="$BACKEND" -rf csv -rff "$CSV" \
-  LargeModelBenchmark 2>&1 | grep -E '^(Benchmark|LargeModelBenchmark)' || true
+jmh "$CSV" $JMH_OPTS -p model="$MODELS" -p batch="$BATCH" -p backend="$BACKEND" LargeModelBenchmark
 
 echo "== per model (throughput in sequences or images per second)"
 printf '%-12s %-7s %5s %12s %10s %12s %10s %8s\n' model backend batch latency_ms '±' items_per_s GFLOP/s %GEMM
