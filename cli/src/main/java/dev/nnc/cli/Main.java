@@ -27,7 +27,7 @@ import picocli.CommandLine.Parameters;
 @Command(name = "nnc", mixinStandardHelpOptions = true, version = "nnc 0.1.0",
         description = {"Compiles neural-network models written in the .nn language.", "",
                 "  nnc FILE [-o OUT.jar]        compile to a jar of JVM classes (as nnc build)",
-                "  nnc FILE --emit=STAGE        print a stage: ast, ir, kernel-ir, jvm, llvm, asm, dot, svg",
+                "  nnc FILE --emit=STAGE        print a stage: ast, ir, kernel-ir, jvm, llvm, asm, ptx, dot, svg",
                 "  nnc FILE --stats[=json]      print ops, kernels, memory and flops",
                 "  nnc check FILE               report errors only",
                 "  nnc run FILE --weights W --input X.npy   run a model",
@@ -42,7 +42,7 @@ public final class Main implements Callable<Integer> {
 
     /** What {@code --emit} can show. */
     enum Emit {
-        AST("ast"), IR("ir"), KERNEL_IR("kernel-ir"), JVM("jvm"), LLVM("llvm"), ASM("asm"), DOT("dot"), SVG("svg");
+        AST("ast"), IR("ir"), KERNEL_IR("kernel-ir"), JVM("jvm"), LLVM("llvm"), ASM("asm"), PTX("ptx"), DOT("dot"), SVG("svg");
 
         final String text;
 
@@ -52,7 +52,7 @@ public final class Main implements Callable<Integer> {
 
         static Emit parse(String s) {
             for (Emit e : values()) if (e.text.equalsIgnoreCase(s)) return e;
-            throw new CommandLine.TypeConversionException("expected one of ast, ir, kernel-ir, jvm, llvm, asm, dot, svg but found '" + s + "'");
+            throw new CommandLine.TypeConversionException("expected one of ast, ir, kernel-ir, jvm, llvm, asm, ptx, dot, svg but found '" + s + "'");
         }
     }
 
@@ -61,7 +61,7 @@ public final class Main implements Callable<Integer> {
 
     @Option(names = "--emit", paramLabel = "STAGE", converter = EmitConverter.class,
             description = "Print a stage instead of writing a jar: ast, ir, kernel-ir (optimized), jvm (a bytecode "
-                    + "listing), llvm (the native backend's LLVM IR after -O3), asm (its assembly for --target/--cpu), dot (the optimized kernels as a Graphviz graph) or svg (that graph rendered by "
+                    + "listing), llvm (the native backend's LLVM IR after -O3), asm (its assembly for --target/--cpu), ptx (the CUDA backend's PTX for --gpu), dot (the optimized kernels as a Graphviz graph) or svg (that graph rendered by "
                     + "Graphviz's dot, which must be installed).")
     Emit emit;
 
@@ -86,6 +86,9 @@ public final class Main implements Callable<Integer> {
 
     @Mixin
     OutputBackend outputBackend;
+
+    @Mixin
+    CudaOptions cudaOptions;
 
     static final class EmitConverter implements CommandLine.ITypeConverter<Emit> {
         @Override public Emit convert(String value) { return Emit.parse(value); }
@@ -145,6 +148,7 @@ public final class Main implements Callable<Integer> {
                             nativeOptions.target()), nativeOptions.target());
                     case ASM -> NativeCompiler.assembly(NativeCompilation.emit(JvmCompilation.lower(g, optimize, err),
                             nativeOptions.target()), nativeOptions.target());
+                    case PTX -> CudaCompilation.ptx(JvmCompilation.lower(g, optimize, err), cudaOptions.target());
                     case DOT -> DotWriter.write(JvmCompilation.lower(g, optimize, err));
                     case SVG -> Graphviz.svg(DotWriter.write(JvmCompilation.lower(g, optimize, err)));
                     case AST -> throw new IllegalStateException("handled above");

@@ -20,7 +20,7 @@ import java.util.function.Function;
  */
 final class Verification {
 
-    /** Something that runs a kernel program: the JVM backend or the native backend. */
+    /** Something that runs a kernel program: the JVM, native or CUDA backend. */
     interface Backend {
         String name();
 
@@ -48,6 +48,20 @@ final class Verification {
                 }
             }
         };
+
+        /** PTX for {@code target} on this machine's GPU (a user error without one). */
+        static Backend cuda(dev.nnc.codegen.cuda.CudaTarget target) {
+            return new Backend() {
+                @Override public String name() { return "cuda"; }
+
+                @Override public Map<String, Tensor> run(KernelProgram p, Map<String, Tensor> params, Map<String, Tensor> inputs,
+                                                         PrintWriter err) {
+                    try (var model = CudaCompilation.load(p, target, params)) {
+                        return model.run(inputs);
+                    }
+                }
+            };
+        }
     }
 
     private final Graph graph;

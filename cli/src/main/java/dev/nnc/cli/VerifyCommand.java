@@ -19,7 +19,7 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(name = "verify", mixinStandardHelpOptions = true,
         description = {"Checks the optimized model on every backend against the reference interpreter.",
                 "Compiles with the chosen -O level, runs the result on each backend (jvm and",
-                "native) and the unoptimized model on the interpreter, and prints per backend",
+                "native, and cuda with --cuda) and the unoptimized model on the interpreter, and prints per backend",
                 "and output the largest absolute and relative error and PASS or FAIL.",
                 "An element passes when |got - expected| <= TOL*|expected| + ABS",
                 "(default: 1e-4 relative + 1e-5 absolute). On a failure it bisects the",
@@ -38,6 +38,12 @@ final class VerifyCommand implements Callable<Integer> {
     @Option(names = "--abs-tolerance", paramLabel = "ABS", defaultValue = "1e-5",
             description = "Absolute tolerance per element, added to the relative one (default ${DEFAULT-VALUE}).")
     double absolute;
+
+    @Option(names = "--cuda", description = "Also run the CUDA backend on this machine's GPU (PTX for --gpu).")
+    boolean cuda;
+
+    @Mixin
+    CudaOptions cudaOptions;
 
     @Mixin
     CompileOptions options;
@@ -58,7 +64,12 @@ final class VerifyCommand implements Callable<Integer> {
         Graph g = options.single(r);
         Map<String, Tensor> params = data.params(g, err);
         Map<String, Tensor> in = data.inputs(g);
-        return new Verification(g, params, in, tolerance, List.of(Verification.Backend.JVM, Verification.Backend.NATIVE))
+        List<Verification.Backend> backends = new java.util.ArrayList<>(List.of(Verification.Backend.JVM, Verification.Backend.NATIVE));
+        if (cuda) {
+            CudaCompilation.requireDevice();
+            backends.add(Verification.Backend.cuda(cudaOptions.target()));
+        }
+        return new Verification(g, params, in, tolerance, backends)
                 .run(m -> JvmCompilation.lower(m, optimize, err), optimize.pipeline(), "-" + optimize.level, out, err);
     }
 }

@@ -39,18 +39,51 @@ class ExampleModelsTest {
         return g;
     }
 
+    /** inputs: the model's input names, separated by spaces (each has its fixture file NAME.npy). */
     @ParameterizedTest(name = "{0}")
-    @CsvSource({"mlp, x", "mnist_cnn, image", "cifar_cnn, image", "catsdogs_cnn, image"})
-    void matchesPyTorch(String model, String input) {
+    @CsvSource({"mlp, x", "mnist_cnn, image", "cifar_cnn, image", "catsdogs_cnn, image", "transformer_small, x",
+            "bert_small, input_ids token_type_ids attention_mask", "resnet_small, image"})
+    void matchesPyTorch(String model, String inputs) {
         Graph g = compile(model + ".nn");
         Path fixtures = EXAMPLES.resolve("fixtures").resolve(model);
         Map<String, Tensor> weights = model.equals("catsdogs_cnn")
                 ? synthetic(g) // 76 MB of weights are rebuilt from the documented formula, not committed
                 : WeightBinder.bind(g.paramSpecs(), Safetensors.read(fixtures.resolve("weights.safetensors")), model);
-        Tensor x = Npy.read(fixtures.resolve(input + ".npy"));
+        Map<String, Tensor> in = new LinkedHashMap<>();
+        for (String name : inputs.split(" ")) in.put(name, Npy.read(fixtures.resolve(name + ".npy")));
         Tensor expected = Npy.read(fixtures.resolve("output.npy"));
-        Tensor actual = Interpreter.run(g, Map.of(input, x), weights).get("output");
+        Tensor actual = Interpreter.run(g, in, weights).get("output");
         assertClose(expected, actual);
+    }
+
+    /**
+     * The full-size models compile and declare exactly the floating-point parameters of their
+     * PyTorch modules: the count of tensors and of floats of each state_dict (without
+     * num_batches_tracked), so that their weight files bind. Running them against PyTorch is
+     * FullSizeModelsTest's job in the backends, when the fixtures have been generated.
+     */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"transformer, 24, 6304768", "bert_base, 197, 108891648", "resnet50, 267, 25610152"})
+    void fullSizeModelsDeclareThePyTorchParameters(String model, int tensors, long floats) {
+        Graph g = compile(model + ".nn");
+        assertEquals(tensors, g.paramSpecs().size(), "parameter tensors");
+        long total = 0;
+        for (ParamSpec p : g.paramSpecs()) {
+            long n = 1;
+            for (int d : p.shape()) n *= d;
+            total += n;
+        }
+        assertEquals(floats, total, "parameter floats");
+    }
+
+    /** The full-size and small files share their layers: the small model's parameter names are the full one's, fewer. */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"transformer, transformer_small", "bert_base, bert_small", "resnet50, resnet_small"})
+    void smallModelsNameTheirParametersAsTheFullSizeOnes(String full, String small) {
+        var fullNames = compile(full + ".nn").paramSpecs().stream().map(ParamSpec::name).toList();
+        var smallNames = compile(small + ".nn").paramSpecs().stream().map(ParamSpec::name).toList();
+        assertTrue(fullNames.containsAll(smallNames), () -> "not in " + full + ": " + smallNames.stream()
+                .filter(n -> !fullNames.contains(n)).toList());
     }
 
     @Test

@@ -66,7 +66,8 @@ public final class Ast {
 
     public record ExprStmt(Expr expr) implements Stmt {}
 
-    public sealed interface Expr permits IntLit, FloatLit, StringLit, BoolLit, Name, ListLit, Call, Pipe, Binary, Neg {
+    public sealed interface Expr permits IntLit, FloatLit, StringLit, BoolLit, Name, ListLit, Call, Pipe, Binary, Neg,
+            Compare, Logic, Not, If {
         Span span();
     }
 
@@ -94,6 +95,22 @@ public final class Ast {
     public record Binary(char op, Expr left, Expr right, Span span) implements Expr {}
 
     public record Neg(Expr operand, Span span) implements Expr {}
+
+    /** {@code == != < <= > >=} on compile-time values; {@code span} is the operator's. */
+    public record Compare(String op, Expr left, Expr right, Span span) implements Expr {}
+
+    /** {@code &&} ({@code and} true) or {@code ||} on compile-time bools; {@code span} is the operator's. */
+    public record Logic(boolean and, Expr left, Expr right, Span span) implements Expr {}
+
+    /** {@code !operand}. */
+    public record Not(Expr operand, Span span) implements Expr {}
+
+    /**
+     * {@code if cond { ... } else { ... }}: a compile-time choice, only the branch taken is
+     * elaborated. {@code otherwise} is null when there is no else branch (an error the frontend
+     * reports); an {@code else if} is an else block holding one If.
+     */
+    public record If(Expr condition, Block then, Block otherwise, Span span) implements Expr {}
 
     /** A call argument; {@code name} is null for a positional one. */
     public record Arg(String name, Expr value, Span span) {}

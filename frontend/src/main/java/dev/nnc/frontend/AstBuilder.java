@@ -138,6 +138,10 @@ public final class AstBuilder {
             case NegExprContext n -> new Ast.Neg(expr(n.expr()), span(n));
             case MulExprContext m -> new Ast.Binary(m.op.getText().charAt(0), expr(m.expr(0)), expr(m.expr(1)), opSpan(m.op));
             case AddExprContext a -> new Ast.Binary(a.op.getText().charAt(0), expr(a.expr(0)), expr(a.expr(1)), opSpan(a.op));
+            case NotExprContext n -> new Ast.Not(expr(n.expr()), span(n));
+            case CompareExprContext c -> new Ast.Compare(c.op.getText(), expr(c.expr(0)), expr(c.expr(1)), opSpan(c.op));
+            case AndExprContext a -> new Ast.Logic(true, expr(a.expr(0)), expr(a.expr(1)), opSpan(a.AND().getSymbol()));
+            case OrExprContext o -> new Ast.Logic(false, expr(o.expr(0)), expr(o.expr(1)), opSpan(o.OR().getSymbol()));
             case PipeExprContext p -> {
                 StageContext st = p.stage();
                 List<String> label = st.label() == null ? List.of()
@@ -171,8 +175,21 @@ public final class AstBuilder {
             case NameAtomContext n -> new Ast.Name(n.IDENT().stream().map(TerminalNode::getText).toList(), span(n));
             case ListAtomContext l -> new Ast.ListLit(l.expr().stream().map(this::expr).toList(), span(l));
             case ParenAtomContext p -> expr(p.expr());
+            case IfAtomContext i -> ifExpr(i.ifExpr());
             default -> throw new IllegalStateException("unknown atom " + ctx.getText());
         };
+    }
+
+    /** {@code else if} becomes an else block holding the nested If, so the elaborator sees two-way choices only. */
+    private Ast.If ifExpr(IfExprContext ctx) {
+        Ast.Block otherwise = null;
+        if (ctx.ifExpr() != null) {
+            Ast.If nested = ifExpr(ctx.ifExpr());
+            otherwise = new Ast.Block(List.of(new Ast.ExprStmt(nested)), nested.span());
+        } else if (ctx.block().size() > 1) {
+            otherwise = block(ctx.block(1));
+        }
+        return new Ast.If(expr(ctx.expr()), block(ctx.block(0)), otherwise, span(ctx.IF().getSymbol()));
     }
 
     private static String unquote(String quoted) {

@@ -67,7 +67,19 @@ public final class AstPrinter {
                     + expr(p.stage()) + ")";
             case Ast.Binary b -> "(" + expr(b.left()) + " " + b.op() + " " + expr(b.right()) + ")";
             case Ast.Neg n -> "(-" + expr(n.operand()) + ")";
+            case Ast.Compare c -> "(" + expr(c.left()) + " " + c.op() + " " + expr(c.right()) + ")";
+            case Ast.Logic l -> "(" + expr(l.left()) + (l.and() ? " && " : " || ") + expr(l.right()) + ")";
+            case Ast.Not n -> "(!" + expr(n.operand()) + ")";
+            case Ast.If i -> "if " + expr(i.condition()) + " " + inline(i.then())
+                    + (i.otherwise() == null ? "" : " else " + inline(i.otherwise()));
         };
+    }
+
+    /** A branch on one line: its statements separated by '; '. */
+    private String inline(Ast.Block b) {
+        AstPrinter inner = new AstPrinter();
+        inner.block(b, 0);
+        return "{ " + String.join("; ", inner.out.toString().strip().split("\n")) + " }";
     }
 
     /** A string literal as it would be written, escapes included, so a printed AST stays one line per construct. */

@@ -127,8 +127,10 @@ final class Elaborator {
         }
     }
 
-    /** Evaluates a body; returns its result values, or null when it failed. */
-    private List<Val> block(Ast.Block block, Env env, Instance instance) {
+    private List<Val> block(Ast.Block block, Env env, Instance instance) { return block(block, env, instance, false); }
+
+    /** Evaluates a body, or a branch of 'if'; returns its result values, or null when it failed. */
+    private List<Val> block(Ast.Block block, Env env, Instance instance, boolean branch) {
         List<Ast.Stmt> stmts = block.stmts();
         List<Val> result = null;
         boolean failed = false;
@@ -142,7 +144,7 @@ final class Elaborator {
                         try {
                             v = expr(let.value(), env, instance);
                         } catch (CompileError | Poisoned err) {
-                            if (!env.has(let.name())) env.bind(let.name(), new Val.ErrorV(), let.nameSpan());
+                            if (!env.hasHere(let.name())) env.bind(let.name(), new Val.ErrorV(), let.nameSpan());
                             throw err;
                         }
                         env.define(let.name(), v, let.nameSpan());
@@ -152,11 +154,15 @@ final class Elaborator {
                             param(p, env, instance);
                         } catch (CompileError | Poisoned err) {
                             // Uses of a parameter that failed report nothing more.
-                            if (!env.has(p.name())) env.bind(p.name(), new Val.ErrorV(), p.nameSpan());
+                            if (!env.hasHere(p.name())) env.bind(p.name(), new Val.ErrorV(), p.nameSpan());
                             throw err;
                         }
                     }
                     case Ast.Return r -> {
+                        if (branch) {
+                            throw new CompileError(r.span(), "'return' ends a model or layer body, not a branch of 'if'",
+                                    "help: end the branch with its value instead, e.g. '} else { x }'");
+                        }
                         if (!last) {
                             throw new CompileError(r.span(), "statements after 'return' are never evaluated",
                                     "help: expected 'return' last; move it to the end of the body or remove what follows it");
@@ -184,8 +190,12 @@ final class Elaborator {
         }
         if (failed) return null;
         if (result == null) {
-            diagnostics.error(block.span(), "this body produces no value",
-                    "help: end it with an expression or 'return value'");
+            if (branch) {
+                diagnostics.error(block.span(), "this branch of 'if' produces no value", "help: end it with an expression");
+            } else {
+                diagnostics.error(block.span(), "this body produces no value",
+                        "help: end it with an expression or 'return value'");
+            }
         }
         return result;
     }
@@ -224,6 +234,8 @@ final class Elaborator {
         return switch (e) {
             case Ast.Pipe p -> extent(p.input()).to(p.span());
             case Ast.Binary b -> extent(b.left()).to(extent(b.right()));
+            case Ast.Compare c -> extent(c.left()).to(extent(c.right()));
+            case Ast.Logic l -> extent(l.left()).to(extent(l.right()));
             default -> e.span();
         };
     }
@@ -326,7 +338,46 @@ final class Elaborator {
             case Ast.Binary b -> binary(b, expr(b.left(), env, instance), expr(b.right(), env, instance));
             case Ast.Call c -> call(c, env, instance);
             case Ast.Pipe p -> pipe(p, env, instance);
+            case Ast.Compare c -> Comparisons.compare(c, known(expr(c.left(), env, instance)), known(expr(c.right(), env, instance)));
+            case Ast.Not n -> new Val.BoolV(!bool(expr(n.operand(), env, instance), extent(n.operand()), "'!'"));
+            case Ast.Logic l -> {
+                String op = l.and() ? "'&&'" : "'||'";
+                boolean left = bool(expr(l.left(), env, instance), extent(l.left()), op);
+                // Short-circuit: the right side is not evaluated when the left decides.
+                if (left != l.and()) yield new Val.BoolV(left);
+                yield new Val.BoolV(bool(expr(l.right(), env, instance), extent(l.right()), op));
+            }
+            case Ast.If i -> choose(i, env, instance);
         };
+    }
+
+    private static Val known(Val v) {
+        if (v instanceof Val.ErrorV) throw new Poisoned();
+        return v;
+    }
+
+    /** A compile-time bool, for conditions and the operands of ! && ||. */
+    private static boolean bool(Val v, Span span, String what) {
+        return switch (v) {
+            case Val.BoolV b -> b.value();
+            case Val.ErrorV x -> throw new Poisoned();
+            case Val.TensorV t -> throw new CompileError(span, what + " needs a compile-time bool, found " + Val.describe(v),
+                    "note: a tensor's values exist only at run time; 'if' chooses at compile time which layers to build");
+            default -> throw new CompileError(span, what + " needs a bool, found " + Val.describe(v),
+                    "help: expected true, false or a comparison such as 'stride != 1'");
+        };
+    }
+
+    /** {@code if}: evaluates the condition, then elaborates only the branch it selects, in a nested scope. */
+    private Val choose(Ast.If i, Env env, Instance instance) {
+        if (i.otherwise() == null) {
+            throw new CompileError(i.span(), "'if' needs an 'else' branch",
+                    "note: 'if' is an expression: both branches give a value, e.g. 'if bias { y + b } else { y }'");
+        }
+        boolean taken = bool(expr(i.condition(), env, instance), extent(i.condition()), "the condition of 'if'");
+        List<Val> result = block(taken ? i.then() : i.otherwise(), env.branch(), instance, true);
+        if (result == null) throw new Poisoned();
+        return result.getFirst();
     }
 
     /** A call's callee or a pipe stage: an unknown plain name there is reported as a missing layer. */
@@ -352,9 +403,9 @@ final class Elaborator {
             candidates.addAll(env.module.visible().keySet());
             candidates.removeIf(c -> c.equals(Types.ELLIPSIS));
             String[] notes = Suggestions.didYouMean(n.text(), candidates);
-            if (notes.length == 0 && ModuleLoader.standardNames().contains(n.text())
-                    && !isLibrary(n.span())) {
-                notes = new String[] {"help: '" + n.text() + "' is a standard layer; add 'import std.nn.*' at the top of the file"};
+            String standard = ModuleLoader.standardNames().get(n.text());
+            if (notes.length == 0 && standard != null && !isLibrary(n.span())) {
+                notes = new String[] {"help: '" + n.text() + "' is a standard layer; add 'import std." + standard + ".*' at the top of the file"};
             } else if (notes.length == 0 && n.text().equals("op")) {
                 notes = new String[] {"note: expected a graph op as op.NAME, e.g. op.relu"};
             } else if (notes.length == 0) {
@@ -364,6 +415,15 @@ final class Elaborator {
             }
             throw new CompileError(n.span(), "unknown name '" + n.text() + "'" + (what.equals("layer") ? " (expected a layer)" : ""),
                     notes);
+        }
+        if (path.getFirst().equals("math") && path.size() == 2 && env.get("math") == null) {
+            var fn = CompileTimeMath.Fn.fromText(path.get(1));
+            if (fn.isEmpty()) {
+                throw new CompileError(n.span(), "unknown function '" + n.text() + "'",
+                        append(Suggestions.didYouMean(path.get(1), CompileTimeMath.Fn.names()),
+                                "note: math functions are " + String.join(", ", CompileTimeMath.Fn.names())));
+            }
+            return new Val.MathV(fn.get());
         }
         if (path.getFirst().equals("op") && path.size() == 2) {
             var op = Op.fromText(path.get(1)).filter(OpCalls::callable);
@@ -538,8 +598,9 @@ final class Elaborator {
             case Val.LayerV l when l.config() == null && hasConfig(l.decl()) -> configure(l, args, c.span());
             case Val.LayerV l -> apply(l, args, List.of(), c.span(), instance);
             case Val.OpV o -> new Val.TensorV(ops.call(o.op(), args.positional(), args.named(), args.namedSpans(), c.span()));
+            case Val.MathV m -> CompileTimeMath.apply(m.fn(), args.positional(), args.positionalSpans(), !args.named().isEmpty(), c.span());
             default -> throw new CompileError(c.callee().span(), Val.describe(callee) + " cannot be called",
-                    "note: only layers and ops (op.NAME) can be called");
+                    "note: only layers, ops (op.NAME) and math functions (math.NAME) can be called");
         };
     }
 
@@ -655,7 +716,7 @@ final class Elaborator {
                     throw new CompileError(at, what + " must be a string, found " + Val.describe(v));
                 }
                 case "any" -> {
-                    if (v instanceof Val.TensorV || v instanceof Val.LayerV || v instanceof Val.OpV) {
+                    if (v instanceof Val.TensorV || v instanceof Val.LayerV || v instanceof Val.OpV || v instanceof Val.MathV) {
                         throw new CompileError(at, what + " must be a compile-time value, found " + Val.describe(v));
                     }
                     yield v;

@@ -9,9 +9,9 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
@@ -110,22 +110,30 @@ final class ModuleLoader {
         }
     }
 
-    /** The names std.nn defines, to tell a user who forgot {@code import std.nn.*} that it is missing. */
-    static Set<String> standardNames() { return Standard.NAMES; }
+    /**
+     * The standard module defining each standard layer ({@code dense -> nn}), to tell a user who
+     * forgot {@code import std.nn.*} (or {@code std.transformer}, {@code std.resnet}) which import is missing.
+     */
+    static Map<String, String> standardNames() { return Standard.MODULES; }
 
     private static final class Standard {
-        static final Set<String> NAMES = read();
+        /** The standard modules, in the order a name defined twice is attributed. */
+        static final List<String> FILES = List.of("nn", "transformer", "resnet");
+        static final Map<String, String> MODULES = read();
 
-        private static Set<String> read() {
-            try (InputStream in = ModuleLoader.class.getResourceAsStream("/std/nn.nn")) {
-                if (in == null) return Set.of();
-                Ast.File ast = AstBuilder.parse(new SourceFile("<stdlib>/std/nn.nn",
-                        new String(in.readAllBytes(), StandardCharsets.UTF_8)), new Diagnostics());
-                if (ast == null) return Set.of();
-                return ast.decls().stream().map(Ast.Decl::name).collect(Collectors.toUnmodifiableSet());
-            } catch (IOException e) {
-                return Set.of();
+        private static Map<String, String> read() {
+            Map<String, String> out = new LinkedHashMap<>();
+            for (String module : FILES) {
+                try (InputStream in = ModuleLoader.class.getResourceAsStream("/std/" + module + ".nn")) {
+                    if (in == null) continue;
+                    Ast.File ast = AstBuilder.parse(new SourceFile("<stdlib>/std/" + module + ".nn",
+                            new String(in.readAllBytes(), StandardCharsets.UTF_8)), new Diagnostics());
+                    if (ast != null) for (Ast.Decl d : ast.decls()) out.putIfAbsent(d.name(), module);
+                } catch (IOException e) {
+                    // No hint for this module's names; imports report the missing file themselves.
+                }
             }
+            return Map.copyOf(out);
         }
     }
 

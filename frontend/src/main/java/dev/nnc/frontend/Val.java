@@ -39,6 +39,9 @@ sealed interface Val {
     /** A graph IR op reached as {@code op.NAME}. */
     record OpV(Op op) implements Val {}
 
+    /** A compile-time function reached as {@code math.NAME}. */
+    record MathV(CompileTimeMath.Fn fn) implements Val {}
+
     /** The value of something that already failed; using it reports nothing more. */
     record ErrorV() implements Val {}
 
@@ -55,6 +58,7 @@ sealed interface Val {
             case DimsV d -> "dims " + d.dims();
             case LayerV l -> "layer '" + l.decl().name() + "'";
             case OpV o -> "op '" + o.op().text() + "'";
+            case MathV m -> "function 'math." + m.fn().text() + "'";
             case ErrorV e -> "an erroneous value";
         };
     }

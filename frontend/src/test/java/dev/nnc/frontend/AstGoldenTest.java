@@ -78,6 +78,26 @@ class AstGoldenTest {
         assertEquals("all.nn:15:62", h.value().span().location());
     }
 
+    /** Comparisons bind looser than arithmetic, then && then ||, all tighter than |>; else if nests in the else branch. */
+    @Test
+    void conditionalsComparisonsAndLogicPrintWithTheirPrecedence() {
+        String source = """
+                layer pick(n: int, b: bool)(x: T[N, C]) {
+                    let c = n + 1 < n * 2 && !b || n == 3 |> f
+                    if n >= 2 { let y = x
+                        y } else if n != 1 { -x } else { math.sqrt(n) }
+                }
+                """;
+        Diagnostics diagnostics = new Diagnostics();
+        Ast.File file = AstBuilder.parse(new SourceFile("if.nn", source), diagnostics);
+        assertEquals("", diagnostics.render());
+        assertEquals("""
+                layer pick(n: int, b: bool)(x: T[N, C])
+                  let c = (((((n + 1) < (n * 2)) && (!b)) || (n == 3)) |> f)
+                  if (n >= 2) { let y = x; y } else { if (n != 1) { (-x) } else { math.sqrt(n) } }
+                """, AstPrinter.print(file));
+    }
+
     @Test
     void aFileWithSyntaxErrorsHasNoAst() {
         Diagnostics diagnostics = new Diagnostics();

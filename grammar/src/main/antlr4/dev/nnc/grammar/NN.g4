@@ -46,11 +46,16 @@ stmt       : LET IDENT '=' expr ';'?                              # letStmt
            | expr ';'?                                            # exprStmt
            ;
 
-// Alternatives listed first bind tighter: postfix, unary minus, * / @, + -, then |>.
+// Alternatives listed first bind tighter: postfix, unary minus and '!', * / @, + -, comparisons,
+// &&, ||, then |>. Comparisons and logic work on compile-time values (see frontend's Elaborator).
 expr       : postfix                                  # postfixExpr
            | MINUS expr                               # negExpr
+           | NOT expr                                 # notExpr
            | expr op=(STAR | SLASH | AT) expr         # mulExpr
            | expr op=(PLUS | MINUS) expr              # addExpr
+           | expr op=(EQ | NE | LT | LE | GT | GE) expr   # compareExpr
+           | expr AND expr                            # andExpr
+           | expr OR expr                             # orExpr
            | expr PIPE stage                          # pipeExpr
            ;
 
@@ -58,7 +63,7 @@ expr       : postfix                                  # postfixExpr
 stage      : (label ':')? postfix ;
 label      : labelPart ('.' labelPart)* ;
 // Keywords are allowed in labels: HuggingFace names parameters encoder.layer.0...
-labelPart  : IDENT | INT | IMPORT | MODEL | LAYER | PARAM | LET | RETURN | TRUE | FALSE ;
+labelPart  : IDENT | INT | IMPORT | MODEL | LAYER | PARAM | LET | RETURN | TRUE | FALSE | IF | ELSE ;
 
 // A call's '(' must be on the callee's line: statements have no separator, so a line that
 // starts with '(' begins a new expression rather than calling the previous line's value.
@@ -74,7 +79,12 @@ atom       : INT                                      # intAtom
            | IDENT ('.' IDENT)*                       # nameAtom
            | '[' (expr (',' expr)* ','?)? ']'         # listAtom
            | '(' expr ')'                             # parenAtom
+           | ifExpr                                   # ifAtom
            ;
+
+// A compile-time choice: only the branch taken is elaborated. The else branch is required by
+// the frontend (which reports its absence), not here, so the message can say why.
+ifExpr     : IF expr block (ELSE (block | ifExpr))? ;
 
 IMPORT   : 'import' ;
 MODEL    : 'model' ;
@@ -84,6 +94,8 @@ LET      : 'let' ;
 RETURN   : 'return' ;
 TRUE     : 'true' ;
 FALSE    : 'false' ;
+IF       : 'if' ;
+ELSE     : 'else' ;
 
 PIPE     : '|>' ;
 ARROW    : '->' ;
@@ -93,6 +105,15 @@ MINUS    : '-' ;
 STAR     : '*' ;
 SLASH    : '/' ;
 AT       : '@' ;
+EQ       : '==' ;
+NE       : '!=' ;
+LE       : '<=' ;
+GE       : '>=' ;
+LT       : '<' ;
+GT       : '>' ;
+AND      : '&&' ;
+OR       : '||' ;
+NOT      : '!' ;
 
 IDENT    : [a-zA-Z_] [a-zA-Z_0-9]* ;
 FLOAT    : [0-9]+ '.' [0-9]+ EXPONENT? | [0-9]+ EXPONENT ;

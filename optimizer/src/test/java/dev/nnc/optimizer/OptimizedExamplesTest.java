@@ -34,7 +34,8 @@ class OptimizedExamplesTest {
 
     static List<Object[]> cases() {
         List<Object[]> out = new ArrayList<>();
-        String[][] models = {{"mlp", "x"}, {"mnist_cnn", "image"}, {"cifar_cnn", "image"}, {"catsdogs_cnn", "image"}};
+        String[][] models = {{"mlp", "x"}, {"mnist_cnn", "image"}, {"cifar_cnn", "image"}, {"catsdogs_cnn", "image"},
+                {"transformer_small", "x"}, {"bert_small", "input_ids token_type_ids attention_mask"}, {"resnet_small", "image"}};
         for (String[] m : models) for (OptLevel l : OptLevel.values()) out.add(new Object[] {m[0], m[1], l});
         return out;
     }
@@ -56,14 +57,15 @@ class OptimizedExamplesTest {
 
     @ParameterizedTest(name = "{0} -{2}")
     @MethodSource("cases")
-    void matchesInterpreterAndPyTorch(String model, String input, OptLevel level) {
+    void matchesInterpreterAndPyTorch(String model, String inputs, OptLevel level) {
         Graph g = compile(model);
         Map<String, Tensor> w = weights(model, g);
-        Tensor x = Npy.read(EXAMPLES.resolve("fixtures").resolve(model).resolve(input + ".npy"));
+        Map<String, Tensor> x = new LinkedHashMap<>();
+        for (String name : inputs.split(" ")) x.put(name, Npy.read(EXAMPLES.resolve("fixtures").resolve(model).resolve(name + ".npy")));
         KernelProgram p = PassManager.forLevel(level).verifyEach(true).run(g);
         CompiledModel m = ModelLoader.instantiate(JvmBackend.compile(p, JvmBackend.className(g.name())), w);
-        Tensor actual = m.run(Map.of(input, x)).get("output");
-        Tensor reference = Interpreter.run(g, Map.of(input, x), WeightBinder.bind(g.paramSpecs(), w, model)).get("output");
+        Tensor actual = m.run(x).get("output");
+        Tensor reference = Interpreter.run(g, x, WeightBinder.bind(g.paramSpecs(), w, model)).get("output");
         Tensor torch = Npy.read(EXAMPLES.resolve("fixtures").resolve(model).resolve("output.npy"));
         assertClose(reference, actual);
         assertClose(torch, actual);

@@ -31,6 +31,10 @@ public abstract class CompiledModel implements Model {
     private final List<Long> workspaces = new ArrayList<>();
     /** Native backends only: integer inputs used as gather indices, and the size of the axis they index. */
     private final Map<String, Long> indexBounds = new HashMap<>();
+    /** Largest values of symbolic sizes the kernels can serve (a slice of a fixed table), with why. */
+    private final List<SizeLimit> limits = new ArrayList<>();
+
+    private record SizeLimit(String size, int max, String why) {}
     /** Weights in declared order, then the derived weights, which the subclass constructor computes. */
     protected final float[][] weights;
     /** Backend-prepared forms of weights (packed GEMM panels), filled by the subclass constructor. */
@@ -43,7 +47,7 @@ public abstract class CompiledModel implements Model {
      * @param weightsByName tensors named as the model's parameters (as loaded from safetensors)
      * @param signature lines {@code in NAME:TYPE}, {@code out NAME:TYPE}, {@code param NAME:TYPE},
      *     {@code derived NAME:TYPE}, {@code symbol NAME}, {@code note TEXT} and (native code) {@code workspace FLOATS}
-     *     and {@code indices INPUT BOUND}, written by the code generator
+     *     and {@code indices INPUT BOUND}, and {@code limit SIZE MAX WHY}, written by the code generator
      */
     protected CompiledModel(Map<String, Tensor> weightsByName, String signature, int preparedCount) {
         for (String line : signature.split("\n")) {
@@ -63,6 +67,10 @@ public abstract class CompiledModel implements Model {
                 case "symbol" -> symbols.add(rest);
                 case "note" -> notes.add(rest);
                 case "workspace" -> workspaces.add(Long.parseLong(rest));
+                case "limit" -> {
+                    String[] f = rest.split(" ", 3);
+                    limits.add(new SizeLimit(f[0], Math.toIntExact(Long.parseLong(f[1])), f[2]));
+                }
                 case "indices" -> {
                     String[] f = rest.split(" ");
                     indexBounds.merge(f[0], Long.parseLong(f[1]), Math::min);
@@ -96,6 +104,25 @@ public abstract class CompiledModel implements Model {
 
     /** Integer inputs that index an axis, with that axis's size (native code only: it cannot throw). */
     Map<String, Long> indexBounds() { return indexBounds; }
+
+    /**
+     * Refuses sizes larger than the kernels can serve, before any of them runs. The JVM backend's
+     * generated code calls this once per limit; native models check {@link #checkLimits}.
+     */
+    protected static void checkSize(int value, int max, String size, String why) {
+        if (value > max) {
+            throw new InputMismatchException("size " + size + " = " + value + " is larger than " + max
+                    + ", the most this model supports: " + why);
+        }
+    }
+
+    /** Checks every {@code limit} line against the symbol values (in {@link #symbolNames} order). */
+    final void checkLimits(int[] symbolValues) {
+        if (limits.isEmpty()) return;
+        Map<String, Integer> bound = new HashMap<>();
+        for (int i = 0; i < symbolValues.length; i++) bound.put(symbols.get(i), symbolValues[i]);
+        for (SizeLimit l : limits) checkSize(DimArithmetic.eval(l.size(), bound), l.max(), l.size(), l.why());
+    }
 
     /** Workspace sizes in floats (native code only). */
     List<Long> workspaceSizes() { return workspaces; }

@@ -167,6 +167,7 @@ public class NativeCompiledModel extends CompiledModel implements AutoCloseable 
 
     @Override
     protected void execute(Object[] inputs, float[][] outputs, float[] unusedArena, int[] symbols) {
+        checkLimits(symbols);
         ThreadState s = state.get();
         MemorySegment ctx = s.ctx;
         for (int i = 0; i < symbols.length; i++) ctx.setAtIndex(JAVA_LONG, symbolSlot + i, symbols[i]);

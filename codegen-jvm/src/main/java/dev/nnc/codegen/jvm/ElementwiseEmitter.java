@@ -4,6 +4,7 @@ import static dev.nnc.codegen.jvm.Names.*;
 import static org.objectweb.asm.Opcodes.*;
 
 import dev.nnc.ir.kernel.BroadcastPlan;
+import dev.nnc.ir.kernel.Buf;
 import dev.nnc.ir.kernel.Expr;
 import dev.nnc.ir.kernel.Kernel;
 import java.util.Map;
@@ -17,7 +18,8 @@ import org.objectweb.asm.MethodVisitor;
  * ({@code FloatVector}, preferred species, scalar tail) or, for the scalar twin, on floats.
  * Every function is a call to {@code VectorMath}/{@code ScalarMath}, which the JIT inlines.
  *
- * <p>Method parameters: {@code (float[] out, int outOff, [float[] in_i, int off_i]..., int size_d...)}.
+ * <p>Method parameters: {@code (float[] out, int outOff, [float[] in_i, int off_i]..., int size_d...)}; an
+ * integer model input is a {@code long[]}, converted to float as it is read.
  */
 final class ElementwiseEmitter {
     private final Kernel.Elementwise kernel;
@@ -33,13 +35,15 @@ final class ElementwiseEmitter {
     private ElementwiseEmitter(Kernel.Elementwise kernel, boolean vector, String speciesOwner) {
         this.kernel = kernel;
         this.plan = BroadcastPlan.of(kernel);
-        this.vector = vector;
+        // Integer inputs (long[], converted as they are read) have no FloatVector load: such
+        // kernels (an attention mask made a bias, small) run the scalar loop in both twins.
+        this.vector = vector && kernel.ins().stream().noneMatch(ElementwiseEmitter::isInteger);
         this.speciesOwner = speciesOwner;
     }
 
     static String descriptor(Kernel.Elementwise k) {
         StringBuilder d = new StringBuilder("([FI");
-        for (int i = 0; i < k.ins().size(); i++) d.append("[FI");
+        for (Buf in : k.ins()) d.append(isInteger(in) ? "[JI" : "[FI");
         d.append("I".repeat(BroadcastPlan.of(k).rank())).append(")V");
         return d.toString();
     }
@@ -226,7 +230,12 @@ final class ElementwiseEmitter {
                 int op = in.index() + 1;
                 mv.visitVarInsn(ALOAD, arrayLocal(op));
                 index(op, j, last);
-                mv.visitInsn(FALOAD);
+                if (isInteger(kernel.ins().get(in.index()))) {
+                    mv.visitInsn(LALOAD);
+                    mv.visitInsn(L2F);
+                } else {
+                    mv.visitInsn(FALOAD);
+                }
             }
             case Expr.Const c -> mv.visitLdcInsn((float) c.value());
             case Expr.Unary u -> {
@@ -240,6 +249,9 @@ final class ElementwiseEmitter {
             }
         }
     }
+
+    /** An integer model input, passed as long[] (see F32Support.readsIntegerInput). */
+    private static boolean isInteger(Buf b) { return !b.type().dtype().isFloat(); }
 
     private void species() { code.mv.visitFieldInsn(GETSTATIC, speciesOwner, "SPECIES", SPECIES_DESC); }
 }

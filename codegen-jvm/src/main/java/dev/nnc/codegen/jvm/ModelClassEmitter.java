@@ -9,6 +9,7 @@ import dev.nnc.ir.kernel.F32Support;
 import dev.nnc.ir.kernel.Kernel;
 import dev.nnc.ir.kernel.KernelProgram;
 import dev.nnc.ir.kernel.ProgramSignature;
+import dev.nnc.ir.kernel.SizeLimits;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
@@ -402,6 +403,14 @@ final class ModelClassEmitter {
         Map<String, Integer> symbolLocals = new LinkedHashMap<>();
         for (String s : symbols) symbolLocals.put(s, local++);
         Code code = new Code(mv, symbolLocals, local);
+        // Sizes past what a kernel can serve are refused before anything runs (typed predict comes here too).
+        for (SizeLimits.Limit l : SizeLimits.of(program)) {
+            code.dim(l.size());
+            code.dim(Dim.of(l.max()));
+            mv.visitLdcInsn(l.size().toString());
+            mv.visitLdcInsn(l.what());
+            code.invokeStatic(COMPILED_MODEL, "checkSize", "(IILjava/lang/String;Ljava/lang/String;)V");
+        }
         KernelCalls calls = new KernelCalls(code, internalName, vectorName, inputLocals, outputLocals, weightIndex, prepared,
                 loops, epilogueLoops, arena);
         for (Kernel k : program.kernels()) calls.emit(k);

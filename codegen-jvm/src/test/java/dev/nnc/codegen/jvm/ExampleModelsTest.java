@@ -2,6 +2,7 @@ package dev.nnc.codegen.jvm;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.nnc.frontend.Frontend;
@@ -11,6 +12,8 @@ import dev.nnc.ir.kernel.KernelParser;
 import dev.nnc.ir.kernel.KernelProgram;
 import dev.nnc.ir.kernel.Lowering;
 import dev.nnc.runtime.CompiledModel;
+import dev.nnc.runtime.DType;
+import dev.nnc.runtime.InputMismatchException;
 import dev.nnc.runtime.Npy;
 import dev.nnc.runtime.Safetensors;
 import dev.nnc.runtime.SyntheticWeights;
@@ -46,19 +49,43 @@ class ExampleModelsTest {
         return Safetensors.read(EXAMPLES.resolve("fixtures").resolve(model).resolve("weights.safetensors"));
     }
 
+    /** The fixture's inputs, named as in {@code inputs} (separated by spaces). */
+    static Map<String, Tensor> inputs(String model, String inputs) {
+        Map<String, Tensor> in = new LinkedHashMap<>();
+        for (String name : inputs.split(" ")) in.put(name, Npy.read(EXAMPLES.resolve("fixtures").resolve(model).resolve(name + ".npy")));
+        return in;
+    }
+
     @ParameterizedTest(name = "{0}")
-    @CsvSource({"mlp, x", "mnist_cnn, image", "cifar_cnn, image", "catsdogs_cnn, image"})
-    void matchesInterpreterAndPyTorch(String model, String input) {
+    @CsvSource({"mlp, x", "mnist_cnn, image", "cifar_cnn, image", "catsdogs_cnn, image", "transformer_small, x",
+            "bert_small, input_ids token_type_ids attention_mask", "resnet_small, image"})
+    void matchesInterpreterAndPyTorch(String model, String inputs) {
         Graph g = compile(model);
         Map<String, Tensor> w = weights(model, g);
-        Tensor x = Npy.read(EXAMPLES.resolve("fixtures").resolve(model).resolve(input + ".npy"));
+        Map<String, Tensor> x = inputs(model, inputs);
         JvmBackend.Result compiled = JvmBackend.compile(verified(Lowering.lower(g)), JvmBackend.className(g.name()));
         CompiledModel m = ModelLoader.instantiate(compiled, w);
-        Tensor actual = m.run(Map.of(input, x)).get("output");
-        Tensor reference = Interpreter.run(g, Map.of(input, x), WeightBinder.bind(g.paramSpecs(), w, model)).get("output");
+        Tensor actual = m.run(x).get("output");
+        Tensor reference = Interpreter.run(g, x, WeightBinder.bind(g.paramSpecs(), w, model)).get("output");
         Tensor torch = Npy.read(EXAMPLES.resolve("fixtures").resolve(model).resolve("output.npy"));
         assertClose(reference, actual);
         assertClose(torch, actual);
+    }
+
+    /** BERT reads the first S rows of its position table: a longer sequence is refused, naming the size and the table. */
+    @Test
+    void aSequenceLongerThanThePositionTableIsRefused() {
+        Graph g = compile("bert_small");
+        CompiledModel m = ModelLoader.instantiate(JvmBackend.compile(verified(Lowering.lower(g)), "BertSmallLimit"),
+                weights("bert_small", g));
+        Tensor ids = Tensor.ofLongs(DType.I64, new int[] {1, 65}, new long[65]);
+        var e = assertThrows(InputMismatchException.class,
+                () -> m.run(Map.of("input_ids", ids, "token_type_ids", ids, "attention_mask", ids)));
+        assertEquals("size S = 65 is larger than 64, the most this model supports: the model reads the first S entries "
+                + "of axis 0 of 'embeddings.position_embeddings.weight' (f32[64,128])", e.getMessage());
+        Tensor fits = Tensor.ofLongs(DType.I64, new int[] {1, 64}, new long[64]);
+        assertArrayEquals(new int[] {1, 64, 128},
+                m.run(Map.of("input_ids", fits, "token_type_ids", fits, "attention_mask", fits)).get("output").shape());
     }
 
     /** mnist_cnn as the optimizer fuses it (relu, bias and transposed weights in the conv and matmul kernels), written by hand. */

@@ -12,7 +12,7 @@ import java.util.Set;
 /**
  * Emits {@code out[e] = expr(operands...)} for the output elements e in [from, to) (row-major
  * order), operand {@code %i} broadcast to out's shape: the loops of elementwise kernels and of
- * matmul/conv epilogues.
+ * matmul/conv epilogues. Integer operands (model inputs, i64) are converted to float as they are loaded.
  *
  * <p>The output is walked as rows of the {@link BroadcastPlan}'s innermost merged dim: per row,
  * a vector loop over whole vectors and one masked vector for the rest. Operands that vary along
@@ -103,7 +103,9 @@ final class ElementwiseLoop {
         String result = ExprCodegen.evaluate(f, env.lanes(), expr, i -> {
             String value = fixed.get(i);
             if (value != null) return value;
-            String p = element(operands.get(i), plus(offsets.get(i), j));
+            Buf b = operands.get(i);
+            String p = element(b, plus(offsets.get(i), j));
+            if (isInteger(b)) return v.fromIntegers(mask == null ? v.loadIntegers(p) : v.maskedLoadIntegers(p, mask));
             return mask == null ? v.load(p) : v.maskedLoad(p, mask);
         });
         String p = element(out, plus(rowStart, j));
@@ -152,12 +154,17 @@ final class ElementwiseLoop {
 
     /** Operand i's element at {@code offset}, as a float. */
     private String scalar(int i, String offset) {
-        return f.let("load float, ptr %s, align 4", element(operands.get(i), offset));
+        Buf b = operands.get(i);
+        if (isInteger(b)) return f.let("sitofp i64 %s to float", f.let("load i64, ptr %s, align 8", element(b, offset)));
+        return f.let("load float, ptr %s, align 4", element(b, offset));
     }
 
     private String element(Buf b, String offset) {
-        return f.let("getelementptr inbounds float, ptr %s, i64 %s", env.ptr(f, b), offset);
+        return f.let("getelementptr inbounds %s, ptr %s, i64 %s", isInteger(b) ? "i64" : "float", env.ptr(f, b), offset);
     }
+
+    /** An integer model input, held as i64 and converted as it is read (see F32Support.readsIntegerInput). */
+    private static boolean isInteger(Buf b) { return !b.type().dtype().isFloat(); }
 
     private String plus(String a, String b) {
         if (a.equals("0")) return b;

@@ -14,7 +14,7 @@ import java.util.function.IntFunction;
  * Every function has Java's semantics, as the JVM backend computes it (NaN propagates through
  * relu, max and min; pow follows {@code Math.pow}).
  */
-final class ExprCodegen {
+public final class ExprCodegen {
     private final FunctionWriter f;
     private final VectorOps v;
     private final IntFunction<String> operand;
@@ -30,12 +30,12 @@ final class ExprCodegen {
      * Emits {@code e} in the current block; {@code operand.apply(i)} is asked once for each
      * {@code %i} the expression reads, and must return a vector valid in that block.
      */
-    static String evaluate(FunctionWriter f, int lanes, Expr e, IntFunction<String> operand) {
+    public static String evaluate(FunctionWriter f, int lanes, Expr e, IntFunction<String> operand) {
         return new ExprCodegen(f, lanes, operand).value(e);
     }
 
     /** The operand numbers {@code e} reads, ascending. */
-    static Set<Integer> operands(Expr e) {
+    public static Set<Integer> operands(Expr e) {
         Set<Integer> found = new TreeSet<>();
         collect(e, found);
         return found;

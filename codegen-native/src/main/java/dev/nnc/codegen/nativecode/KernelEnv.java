@@ -14,7 +14,7 @@ public final class KernelEnv {
     private final NativeTarget target;
     private final String kernelName;
 
-    KernelEnv(ModuleLayout layout, NativeTarget target, String kernelName) {
+    public KernelEnv(ModuleLayout layout, NativeTarget target, String kernelName) {
         this.layout = layout;
         this.target = target;
         this.kernelName = kernelName;

@@ -18,13 +18,13 @@ import org.bytedeco.llvm.LLVM.LLVMTargetRef;
  * verify it, run the {@code -O3} pipeline for a target machine, and print or emit the result.
  * Every failure comes back as a {@link NativeCompileException} with LLVM's message.
  */
-final class Llvm {
+public final class Llvm {
     private static boolean initialized;
 
     private Llvm() {}
 
     /** Registers every target the bindings carry (X86, AArch64, NVPTX, ...). */
-    static synchronized void initialize() {
+    public static synchronized void initialize() {
         if (initialized) return;
         LLVMInitializeAllTargetInfos();
         LLVMInitializeAllTargets();
@@ -35,7 +35,7 @@ final class Llvm {
     }
 
     /** Parses IR text into a new module of {@code context}; the text's own errors name line and column. */
-    static LLVMModuleRef parse(LLVMContextRef context, String ir, String name) {
+    public static LLVMModuleRef parse(LLVMContextRef context, String ir, String name) {
         initialize();
         byte[] bytes = ir.getBytes(StandardCharsets.UTF_8);
         BytePointer data = new BytePointer(bytes.length);
@@ -52,7 +52,7 @@ final class Llvm {
     }
 
     /** Checks the module; a broken module is a backend bug, reported with LLVM's reasons. */
-    static void verify(LLVMModuleRef module, String name) {
+    public static void verify(LLVMModuleRef module, String name) {
         BytePointer error = new BytePointer((Pointer) null);
         if (LLVMVerifyModule(module, LLVMReturnStatusAction, error) != 0) {
             throw new NativeCompileException("the generated LLVM module " + name + " is invalid: " + message(error));
@@ -61,7 +61,7 @@ final class Llvm {
     }
 
     /** A target machine for {@code target} at the aggressive code-generation level, position independent. */
-    static LLVMTargetMachineRef targetMachine(NativeTarget target) {
+    public static LLVMTargetMachineRef targetMachine(NativeTarget target) {
         initialize();
         LLVMTargetRef t = new LLVMTargetRef();
         BytePointer error = new BytePointer((Pointer) null);
@@ -75,7 +75,7 @@ final class Llvm {
     }
 
     /** Runs LLVM's {@code default<O3>} pipeline (or another pass pipeline text) for the machine. */
-    static void optimize(LLVMModuleRef module, LLVMTargetMachineRef tm, String pipeline) {
+    public static void optimize(LLVMModuleRef module, LLVMTargetMachineRef tm, String pipeline) {
         LLVMPassBuilderOptionsRef options = LLVMCreatePassBuilderOptions();
         try {
             check(LLVMRunPasses(module, pipeline, tm, options), "optimizing");
@@ -85,7 +85,7 @@ final class Llvm {
     }
 
     /** The module as IR text. */
-    static String print(LLVMModuleRef module) {
+    public static String print(LLVMModuleRef module) {
         BytePointer p = LLVMPrintModuleToString(module);
         String s = p.getString();
         LLVMDisposeMessage(p);
@@ -93,7 +93,7 @@ final class Llvm {
     }
 
     /** Assembly ({@code LLVMAssemblyFile}) or an object file ({@code LLVMObjectFile}) of the module. */
-    static byte[] emit(LLVMTargetMachineRef tm, LLVMModuleRef module, int fileType) {
+    public static byte[] emit(LLVMTargetMachineRef tm, LLVMModuleRef module, int fileType) {
         LLVMMemoryBufferRef out = new LLVMMemoryBufferRef();
         BytePointer error = new BytePointer((Pointer) null);
         if (LLVMTargetMachineEmitToMemoryBuffer(tm, module, fileType, error, out) != 0) {

@@ -30,7 +30,7 @@ public final class ModuleLayout {
     private final List<Workspace> workspaces = new ArrayList<>();
     private final Map<String, Integer> storageSlots = new LinkedHashMap<>();
 
-    ModuleLayout(KernelProgram p) {
+    public ModuleLayout(KernelProgram p) {
         this.symbols = ProgramSignature.symbols(p);
         this.inputs = p.inputs();
         this.outputs = p.outputs();

@@ -16,7 +16,7 @@ public final class ModuleWriter {
     private final StringBuilder globals = new StringBuilder();
     private final StringBuilder functions = new StringBuilder();
 
-    ModuleWriter(NativeTarget target) {
+    public ModuleWriter(NativeTarget target) {
         this.target = target;
     }
 

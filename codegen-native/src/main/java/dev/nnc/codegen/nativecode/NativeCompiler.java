@@ -33,7 +33,7 @@ public final class NativeCompiler {
         LLVMOrcThreadSafeContextRef tsc = LLVMOrcCreateNewThreadSafeContext();
         JitSession session;
         try {
-            LLVMModuleRef module = optimized(LLVMOrcThreadSafeContextGetContext(tsc), m, target);
+            LLVMModuleRef module = optimized(LLVMOrcThreadSafeContextGetContext(tsc), m.ir(), m.name(), target);
             session = new JitSession(module, tsc, target);
         } finally {
             // The module keeps its own reference to the context.
@@ -49,6 +49,29 @@ public final class NativeCompiler {
         } catch (RuntimeException e) {
             session.close();
             throw e;
+        }
+    }
+
+    /** Machine code of an IR module of its own (tools and tests that write their own modules): the functions' addresses by name. */
+    public static final class JitCode implements AutoCloseable {
+        private final JitSession session;
+
+        private JitCode(JitSession session) {
+            this.session = session;
+        }
+
+        public long address(String symbol) { return session.address(symbol); }
+
+        @Override public void close() { session.close(); }
+    }
+
+    /** Compiles IR text in process for {@code target} (verified, -O3). */
+    public static JitCode jit(String ir, String name, NativeTarget target) {
+        LLVMOrcThreadSafeContextRef tsc = LLVMOrcCreateNewThreadSafeContext();
+        try {
+            return new JitCode(new JitSession(optimized(LLVMOrcThreadSafeContextGetContext(tsc), ir, name, target), tsc, target));
+        } finally {
+            LLVMOrcDisposeThreadSafeContext(tsc);
         }
     }
 
@@ -84,7 +107,7 @@ public final class NativeCompiler {
     private static <T> T withModule(NativeModule m, NativeTarget target, Function<LLVMModuleRef, T> use) {
         LLVMContextRef context = LLVMContextCreate();
         try {
-            LLVMModuleRef module = optimized(context, m, target);
+            LLVMModuleRef module = optimized(context, m.ir(), m.name(), target);
             try {
                 return use.apply(module);
             } finally {
@@ -95,10 +118,10 @@ public final class NativeCompiler {
         }
     }
 
-    private static LLVMModuleRef optimized(LLVMContextRef context, NativeModule m, NativeTarget target) {
-        LLVMModuleRef module = Llvm.parse(context, m.ir(), m.name());
+    private static LLVMModuleRef optimized(LLVMContextRef context, String ir, String name, NativeTarget target) {
+        LLVMModuleRef module = Llvm.parse(context, ir, name);
         try {
-            Llvm.verify(module, m.name());
+            Llvm.verify(module, name);
             LLVMTargetMachineRef tm = Llvm.targetMachine(target);
             try {
                 LLVMSetTarget(module, target.triple());

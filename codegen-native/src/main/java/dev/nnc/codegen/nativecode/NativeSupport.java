@@ -4,11 +4,11 @@ import dev.nnc.ir.kernel.F32Support;
 import dev.nnc.ir.kernel.KernelProgram;
 
 /** What the native backend computes in: f32 tensors, with integer tensors only as gather indices given as inputs. */
-final class NativeSupport {
+public final class NativeSupport {
     private NativeSupport() {}
 
     /** @throws UnsupportedByNative naming the first tensor the backend cannot hold */
-    static void check(KernelProgram p) {
+    public static void check(KernelProgram p) {
         F32Support.problem(p, "the native backend").ifPresent(why -> {
             throw new UnsupportedByNative(why);
         });

@@ -83,6 +83,19 @@ final class VectorOps {
         return f.let("call %s @%s(ptr %s, i32 %d, %s %s, %s zeroinitializer)", type(), name, ptr, elementBytes(), maskType(), mask, type());
     }
 
+    /** A vector of i64 elements, for integer model inputs (see {@link #fromIntegers}). */
+    String loadIntegers(String ptr) { return f.let("load %s, ptr %s, align 8", vector("i64"), ptr); }
+
+    /** Loads the i64 lanes {@code mask} selects (zero in the others). */
+    String maskedLoadIntegers(String ptr, String mask) {
+        String type = vector("i64"), name = "llvm.masked.load.v" + lanes + "i64.p0";
+        f.module().declare("declare " + type + " @" + name + "(ptr, i32, " + maskType() + ", " + type + ")");
+        return f.let("call %s @%s(ptr %s, i32 8, %s %s, %s zeroinitializer)", type, name, ptr, maskType(), mask, type);
+    }
+
+    /** i64 lanes converted (rounded to nearest) to this vector's element type. */
+    String fromIntegers(String integers) { return f.let("sitofp %s %s to %s", vector("i64"), integers, type()); }
+
     /** Stores the lanes {@code mask} selects. */
     void maskedStore(String value, String ptr, String mask) {
         String name = "llvm.masked.store." + suffix() + ".p0";

@@ -1,4 +1,5 @@
 /**
- * Native backend: LLVM IR through the bytedeco LLVM C API for SIMD CPUs and NVPTX. Takes kernel IR, produces JIT code, shared libraries and PTX. Its emitters arrive with the native and CUDA backend issues.
+ * Native backend: kernel IR to LLVM IR for SIMD CPUs through the bytedeco LLVM C API: JIT code, shared libraries,
+ * objects. The CUDA backend ({@code dev.nnc.codegen.cuda}) reuses its IR writer, context layout and math for NVPTX.
  */
 package dev.nnc.codegen.nativecode;

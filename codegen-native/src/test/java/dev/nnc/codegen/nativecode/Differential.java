@@ -59,7 +59,7 @@ final class Differential {
         }
     }
 
-    /** Gaussian floats (sd 0.5); integer inputs (gather indices) uniform in [0, bound). */
+    /** Gaussian floats (sd 0.5); integer inputs uniform in [0, bound) (gather indices) or in [-2^40, 2^40) (bound 0). */
     static Tensor random(Buf b, Map<String, Long> bindings, Random rng, int bound) {
         int[] shape = b.type().shape().eval(bindings);
         int n = 1;
@@ -70,17 +70,18 @@ final class Differential {
             return Tensor.ofFloats(DType.F32, shape, data);
         }
         long[] data = new long[n];
-        for (int i = 0; i < n; i++) data[i] = rng.nextInt(Math.max(1, bound));
+        // Integers that are not indices (bound 0) are read as numbers: any sign, beyond f32's 2^24 exact range too.
+        for (int i = 0; i < n; i++) data[i] = bound > 0 ? rng.nextInt(bound) : rng.nextLong(-(1L << 40), 1L << 40);
         return Tensor.ofLongs(b.type().dtype(), shape, data);
     }
 
-    /** For an integer input used as gather indices: the size of the gathered axis. */
+    /** For an integer input used as gather indices: the size of the gathered axis; 0 for one read as numbers. */
     private static int indexBound(KernelProgram p, Buf in, Map<String, Long> bindings) {
         for (var k : p.kernels()) {
             if (k instanceof dev.nnc.ir.kernel.Kernel.Gather g && g.indices().name().equals(in.name())) {
                 return (int) g.data().type().shape().dim(g.axis()).eval(bindings);
             }
         }
-        return 1;
+        return 0;
     }
 }

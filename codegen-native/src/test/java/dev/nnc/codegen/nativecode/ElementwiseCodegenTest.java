@@ -100,6 +100,26 @@ class ElementwiseCodegenTest {
                 """);
     }
 
+    /**
+     * Integer model inputs read as numbers (an attention mask made an additive bias): whole
+     * vectors, the masked tail (37 is no multiple of the lanes), and a broadcast value per row.
+     */
+    @Test
+    void integerInputsAreConvertedAsTheyAreRead() {
+        check("""
+                kernels Mask {
+                  input m : i64[B,37]
+                  input r : i64[B,5,1]
+                  input x : f32[B,5,37]
+                  output c : f32[B,37]
+                  output y : f32[B,5,37]
+                  arena 0
+                  elementwise(in:m : i64[B,37]) -> out:c : f32[B,37] = %0
+                  elementwise(in:m : i64[B,1,37], in:x : f32[B,5,37], in:r : i64[B,5,1]) -> out:y : f32[B,5,37] = add(mul(sub(1, %0), -1e-6), add(%1, %2))
+                }
+                """);
+    }
+
     @Test
     void inPlace() {
         check("""

@@ -9,7 +9,7 @@ import java.util.Set;
 
 /**
  * What the CPU backends compute in: f32 tensors, with integer tensors only as model inputs
- * used as gather indices. Each backend refuses the rest with its own exception.
+ * used as gather indices or read (converted to f32) by elementwise kernels. Each backend refuses the rest with its own exception.
  */
 public final class F32Support {
     private F32Support() {}
@@ -18,6 +18,9 @@ public final class F32Support {
     public static Optional<String> problem(KernelProgram p, String backend) {
         Set<String> indexInputs = new HashSet<>();
         for (Kernel k : p.kernels()) {
+            if (k instanceof Kernel.Elementwise e) {
+                for (Buf in : e.ins()) if (readsIntegerInput(e, in)) indexInputs.add(in.name());
+            }
             if (k instanceof Kernel.Gather g) {
                 if (g.indices().space() != Space.INPUT) {
                     return Optional.of("gather indices computed inside the model (" + ProgramSignature.typeText(g.indices())
@@ -33,16 +36,16 @@ public final class F32Support {
             bufs.add(k.out());
             for (Buf b : bufs) {
                 boolean indices = k instanceof Kernel.Gather g && b == g.indices();
-                if (b.type().dtype() != DType.F32 && !indices) {
+                if (b.type().dtype() != DType.F32 && !indices && !readsIntegerInput(k, b)) {
                     return Optional.of("tensor " + b.name() + " of type " + ProgramSignature.typeText(b) + ": " + backend
-                            + " computes in f32 only (integer tensors may be model inputs used as indices)");
+                            + " computes in f32 only (integer tensors may be model inputs used as indices or converted to f32)");
                 }
             }
         }
         for (Buf in : p.inputs()) {
             if (in.type().dtype() != DType.F32 && !indexInputs.contains(in.name())) {
                 return Optional.of("input " + in.name() + " of type " + ProgramSignature.typeText(in) + ": " + backend
-                        + " takes f32 inputs, and integer inputs only as gather indices");
+                        + " takes f32 inputs, and integer inputs only as gather indices or converted to f32");
             }
         }
         for (Buf w : p.weights()) {
@@ -51,5 +54,14 @@ public final class F32Support {
             }
         }
         return Optional.empty();
+    }
+
+    /**
+     * Whether {@code b} is an integer model input (held as i64) that the elementwise kernel {@code k} reads and converts
+     * to f32 (an attention mask cast to a bias): both backends load such operands as integers.
+     */
+    public static boolean readsIntegerInput(Kernel k, Buf b) {
+        return k instanceof Kernel.Elementwise e && e.ins().contains(b) && b != e.out()
+                && b.space() == Space.INPUT && !b.type().dtype().isFloat();
     }
 }

@@ -138,7 +138,10 @@ public sealed interface Kernel {
         @Override public List<Buf> ins() { return List.of(x); }
     }
 
-    /** {@code out[i...] = x[starts[d] + i_d * steps[d] ...]}, one start and step per dim (starts normalized, steps >= 1). */
+    /**
+     * {@code out[i...] = x[starts[d] + i_d * steps[d] ...]}, one start and step per dim (starts normalized, steps >= 1).
+     * A symbolic output length over a fixed axis of x is bounded at run time (see {@link SizeLimits}).
+     */
     record Slice(Buf out, Buf x, List<Integer> starts, List<Integer> steps) implements Kernel {
         public Slice {
             starts = frozen(starts);

@@ -31,6 +31,7 @@ public final class Lowering {
     private final Map<Integer, Buf> bufs = new HashMap<>();
     private final Map<Integer, Double> constants = new HashMap<>();
     private final Map<Integer, List<Node>> users = new HashMap<>();
+    private final Map<Integer, Node> producers = new HashMap<>();
     private final Map<Integer, String> outputNames = new HashMap<>();
     private final List<Kernel> kernels = new ArrayList<>();
     private final List<Buf> inputs = new ArrayList<>();
@@ -45,6 +46,7 @@ public final class Lowering {
     private KernelProgram run() {
         for (Node n : graph.nodes()) {
             for (Value v : n.operands()) users.computeIfAbsent(v.id(), k -> new ArrayList<>()).add(n);
+            producers.put(n.result().id(), n);
         }
         for (Graph.Output o : graph.outputs()) outputNames.putIfAbsent(o.value().id(), o.name());
         for (Node n : graph.nodes()) lower(n);
@@ -83,7 +85,9 @@ public final class Lowering {
                     emit(new Kernel.Elementwise(fresh(n), List.of(), new Expr.Const(a.getFloat("value"))));
                 }
             }
-            case IOTA -> emit(new Kernel.Iota(fresh(n), a.getAxis("axis") < 0 ? a.getAxis("axis") + n.type().rank() : a.getAxis("axis")));
+            case IOTA -> {
+                if (!onlyCountsRows(n)) emit(new Kernel.Iota(fresh(n), a.getAxis("axis") < 0 ? a.getAxis("axis") + n.type().rank() : a.getAxis("axis")));
+            }
             case NEG -> unary(n, UnaryFn.NEG);
             case ABS -> unary(n, UnaryFn.ABS);
             case RELU -> unary(n, UnaryFn.RELU);
@@ -117,8 +121,16 @@ public final class Lowering {
             case CONCAT -> emit(new Kernel.Concat(fresh(n), n.operands().stream().map(this::bufOf).toList(),
                     axis(a.getAxis("axis"), n.type().rank())));
             case SLICE -> slice(n);
-            case GATHER -> emit(new Kernel.Gather(fresh(n), bufOf(n.operand(0)), bufOf(n.operand(1)),
-                    axis(a.getAxis("axis"), n.operand(0).type().rank())));
+            case GATHER -> {
+                int axis = axis(a.getAxis("axis"), n.operand(0).type().rank());
+                if (isPrefixGather(n)) {
+                    // Rows 0..L-1 in order: a slice (the runtime checks L against the table; see Kernel.Slice).
+                    List<Integer> zeros = Collections.nCopies(n.type().rank(), 0);
+                    emit(new Kernel.Slice(fresh(n), bufOf(n.operand(0)), zeros, Collections.nCopies(n.type().rank(), 1)));
+                } else {
+                    emit(new Kernel.Gather(fresh(n), bufOf(n.operand(0)), bufOf(n.operand(1)), axis));
+                }
+            }
             case REDUCE_SUM -> reduce(n, Kernel.ReduceKind.SUM);
             case REDUCE_MEAN -> reduce(n, Kernel.ReduceKind.MEAN);
             case REDUCE_MAX -> reduce(n, Kernel.ReduceKind.MAX);
@@ -128,6 +140,29 @@ public final class Lowering {
                     bufOf(n.operand(2)), null, axis(a.getAxis("axis"), n.type().rank()), a.getFloat("eps")));
             case BATCH_NORM -> batchNorm(n);
         }
+    }
+
+    /**
+     * A gather whose indices are a 1-D iota (0, 1, ..., L - 1: position ids) reads the first L
+     * entries of its axis in order, so it is lowered to a slice, with no integer tensor computed
+     * inside the model.
+     */
+    private boolean isPrefixGather(Node n) {
+        if (n.op() != Op.GATHER) return false;
+        Node indices = producers.get(n.operand(1).id());
+        if (indices == null || indices.op() != Op.IOTA || indices.type().rank() != 1) return false;
+        // A known length past the axis stays a gather, whose index check reports it.
+        Dim length = indices.type().shape().dim(0);
+        Dim axis = n.operand(0).type().shape().dim(axis(n.attrs().getAxis("axis"), n.operand(0).type().rank()));
+        return !(length.isKnown() && axis.isKnown() && length.known().getAsLong() > axis.known().getAsLong());
+    }
+
+    /** An iota that only gathers use as a prefix of rows needs no kernel of its own. */
+    private boolean onlyCountsRows(Node iota) {
+        List<Node> uses = users.getOrDefault(iota.result().id(), List.of());
+        return !uses.isEmpty() && !outputNames.containsKey(iota.result().id())
+                && uses.stream().allMatch(u -> isPrefixGather(u) && u.operand(1).id() == iota.result().id()
+                        && u.operand(0).id() != iota.result().id());
     }
 
     private void unary(Node n, UnaryFn fn) {

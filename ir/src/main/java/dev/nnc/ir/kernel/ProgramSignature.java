@@ -7,8 +7,8 @@ import java.util.Set;
 
 /**
  * The text a compiled model carries to describe itself to the runtime's {@code CompiledModel}:
- * lines {@code in NAME:TYPE}, {@code out}, {@code param}, {@code derived}, {@code symbol NAME}
- * and {@code note TEXT}. Every backend writes it the same way.
+ * lines {@code in NAME:TYPE}, {@code out}, {@code param}, {@code derived}, {@code symbol NAME},
+ * {@code limit SIZE MAX WHY} (see {@link SizeLimits}) and {@code note TEXT}. Every backend writes it the same way.
  */
 public final class ProgramSignature {
     private ProgramSignature() {}
@@ -42,6 +42,9 @@ public final class ProgramSignature {
         for (Buf w : p.weights()) s.append("param ").append(w.name()).append(':').append(typeText(w)).append('\n');
         for (Buf w : p.derived()) s.append("derived ").append(w.name()).append(':').append(typeText(w)).append('\n');
         for (String sym : symbols(p)) s.append("symbol ").append(sym).append('\n');
+        for (SizeLimits.Limit l : SizeLimits.of(p)) {
+            s.append("limit ").append(l.size()).append(' ').append(l.max()).append(' ').append(l.what()).append('\n');
+        }
         for (String n : notes) s.append("note ").append(n).append('\n');
         return s.toString().stripTrailing();
     }

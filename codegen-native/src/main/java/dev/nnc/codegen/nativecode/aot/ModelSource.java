@@ -7,6 +7,7 @@ import dev.nnc.ir.kernel.Buf;
 import dev.nnc.ir.kernel.Kernel;
 import dev.nnc.ir.kernel.KernelProgram;
 import dev.nnc.ir.kernel.ProgramSignature;
+import dev.nnc.ir.kernel.SizeLimits;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.IntFunction;
@@ -55,6 +56,7 @@ final class ModelSource {
         table("nnc_buffer_desc", "workspaces", "workspace_count", ws.size(),
                 i -> "{" + ws.get(i).elements() + ", " + (layout.firstWorkspaceSlot() + i) + "}");
         indexChecks();
+        sizeLimits();
         fields.add(".arena_elements = " + sizeArray("arena_elements", module.program().arenaSize()));
         fields.add(".slot_count = " + layout.slotCount());
         fields.add(".prepare = " + NativeModule.PREPARE);
@@ -114,6 +116,18 @@ final class ModelSource {
         }
         if (!checks.isEmpty()) out.append('\n');
         table("nnc_index_check", "index_checks", "index_check_count", checks.size(), checks::get);
+    }
+
+    /** Symbolic sizes bounded by a fixed axis they slice (SizeLimits), checked before any kernel runs. */
+    private void sizeLimits() {
+        List<SizeLimits.Limit> limits = SizeLimits.of(module.program());
+        List<String> rows = new ArrayList<>();
+        for (SizeLimits.Limit l : limits) {
+            String size = sizeArray("size_limit" + rows.size() + "_size", l.size());
+            rows.add("{" + size + ", " + CSyntax.string(l.size().toString()) + ", " + l.max() + ", " + CSyntax.string(l.what()) + "}");
+        }
+        if (!rows.isEmpty()) out.append('\n');
+        table("nnc_size_limit", "size_limits", "size_limit_count", rows.size(), rows::get);
     }
 
     /** Writes a size expression as a static array; returns the array's name. */

@@ -149,6 +149,20 @@ static int check_indices(const nnc_model_desc* d, const int64_t* sizes, const vo
     return 0;
 }
 
+/* Sizes past what a kernel can serve (see nnc_size_limit). */
+static int check_size_limits(const nnc_model_desc* d, const int64_t* sizes) {
+    for (int c = 0; c < d->size_limit_count; c++) {
+        const nnc_size_limit* limit = &d->size_limits[c];
+        int64_t value;
+        if (nnc_dim_eval(limit->size, sizes, &value) != 0) return nnc_fail("size %s has no valid value", limit->text);
+        if (value > limit->max) {
+            return nnc_fail("size %s = %lld is larger than %lld, the most this model supports: %s", limit->text,
+                            (long long) value, (long long) limit->max, limit->why);
+        }
+    }
+    return 0;
+}
+
 static int check_arguments(const nnc_model_desc* d, const int64_t* sizes, const void* const* inputs,
                            const int64_t* input_lengths, float* const* outputs, const int64_t* output_lengths) {
     if (d->symbol_count > 0 && sizes == NULL) return nnc_fail("sizes is NULL, but the model takes %d of them", d->symbol_count);
@@ -169,6 +183,7 @@ static int check_arguments(const nnc_model_desc* d, const int64_t* sizes, const 
     for (int i = 0; i < d->output_count; i++) {
         if (check_overlaps(d, inputs, input_lengths, outputs, output_lengths, i) != 0) return -1;
     }
+    if (check_size_limits(d, sizes) != 0) return -1;
     return check_indices(d, sizes, inputs, input_lengths);
 }
 

@@ -67,6 +67,14 @@ typedef struct {
     const nnc_dim_op* axis_length;
 } nnc_index_check;
 
+/* A size the kernels can serve up to a maximum (the first S rows of a fixed table); why says so in messages. */
+typedef struct {
+    const nnc_dim_op* size;
+    const char* text;  /* the size as written, e.g. "S" */
+    int64_t max;
+    const char* why;
+} nnc_size_limit;
+
 typedef void (*nnc_kernel_fn)(void* ctx, int64_t from, int64_t to);
 typedef void (*nnc_parallel_for_fn)(void* pool, nnc_kernel_fn kernel, void* ctx, int64_t units);
 
@@ -86,6 +94,8 @@ typedef struct {
     const nnc_buffer_desc* workspaces;
     int index_check_count;
     const nnc_index_check* index_checks;
+    int size_limit_count;
+    const nnc_size_limit* size_limits;
     const nnc_dim_op* arena_elements; /* the arena's pointer is slot 0 */
     int slot_count;
     void (*prepare)(void** ctx);
