@@ -1,10 +1,10 @@
 package dev.nnc.benchmarks;
 
 import dev.nnc.codegen.cuda.CudaBackend;
-import dev.nnc.codegen.cuda.CudaDriver;
+import dev.nnc.runtime.cuda.CudaDriver;
 import dev.nnc.codegen.cuda.CudaModel;
 import dev.nnc.codegen.cuda.CudaTarget;
-import dev.nnc.codegen.cuda.CudaUnavailable;
+import dev.nnc.runtime.cuda.CudaUnavailable;
 import dev.nnc.codegen.cuda.GemmProgram;
 import dev.nnc.codegen.cuda.TensorCoreGemm;
 import dev.nnc.codegen.cuda.TensorCoreGemmRunner;

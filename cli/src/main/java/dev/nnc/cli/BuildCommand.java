@@ -1,5 +1,8 @@
 package dev.nnc.cli;
 
+import dev.nnc.codegen.cuda.CudaBackend;
+import dev.nnc.codegen.cuda.CudaTarget;
+import dev.nnc.codegen.cuda.PtxModule;
 import dev.nnc.codegen.jvm.JvmBackend;
 import dev.nnc.codegen.nativecode.NativeCompileException;
 import dev.nnc.codegen.nativecode.NativeModule;
@@ -25,7 +28,8 @@ import picocli.CommandLine.Model.CommandSpec;
 /**
  * {@code nnc build FILE -o out.jar}: a jar of generated model classes, plus the runtime jar
  * beside it; with {@code --backend=native}, a shared library and C header, an object, or a jar
- * whose classes run native code.
+ * whose classes run native code; with {@code --backend=cuda}, a jar whose classes run PTX on
+ * the GPU, or the PTX alone.
  */
 @Command(name = "build", mixinStandardHelpOptions = true,
         description = {"Compiles the models of a .nn file and writes them out.",
@@ -33,7 +37,8 @@ import picocli.CommandLine.Model.CommandSpec;
                 "(nnc-runtime.jar) is written beside it; run with",
                 "  java --add-modules jdk.incubator.vector -cp out.jar:nnc-runtime.jar YourApp",
                 "native backend: -o libNAME.so (shared library + NAME.h), -o NAME.o (object",
-                "+ NAME.h), or -o NAME.jar (model classes running the native code)."})
+                "+ NAME.h), or -o NAME.jar (model classes running the native code).",
+                "cuda backend: -o NAME.jar (model classes running PTX on the GPU) or -o NAME.ptx."})
 final class BuildCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "FILE", description = "The .nn file to compile.")
     Path file;
@@ -55,6 +60,9 @@ final class BuildCommand implements Callable<Integer> {
     NativeOptions nativeOptions;
 
     @Mixin
+    CudaOptions cudaOptions;
+
+    @Mixin
     OptimizeOptions optimize;
 
     @Spec
@@ -67,13 +75,18 @@ final class BuildCommand implements Callable<Integer> {
         Frontend.Result r = options.compile(file, err);
         List<Graph> models = options.selectedModels(r);
         if (models.isEmpty()) throw new UserError("the file defines no model (only layers)");
-        boolean toNative = outputBackend.kind == OutputBackend.Kind.NATIVE;
-        if (toNative && (output == null || !output.toString().endsWith(".jar"))) return nativeLibrary(models, err);
+        OutputBackend.Kind kind = outputBackend.kind;
+        boolean toJar = output == null || output.toString().endsWith(".jar");
+        if (kind == OutputBackend.Kind.NATIVE && !toJar) return nativeLibrary(models, err);
+        if (kind == OutputBackend.Kind.CUDA && !toJar) return ptxFile(models, err);
         Path jar = output != null ? output : Path.of(JvmBackend.className(models.getFirst().name()) + ".jar");
         List<JvmBackend.Result> compiled = new ArrayList<>();
         for (Graph g : models) {
-            compiled.add(toNative ? nativeClasses(g, err)
-                    : JvmCompilation.compile(g, optimize, backend.packageName, backend.strict, err));
+            compiled.add(switch (kind) {
+                case NATIVE -> nativeClasses(g, err);
+                case CUDA -> cudaClasses(g, err);
+                case JVM -> JvmCompilation.compile(g, optimize, backend.packageName, backend.strict, err);
+            });
         }
         JarOutput.write(jar, compiled);
         for (JvmBackend.Result c : compiled) for (String note : c.notes()) err.println("note: " + note);
@@ -107,6 +120,23 @@ final class BuildCommand implements Callable<Integer> {
         return 0;
     }
 
+    /** {@code -o NAME.ptx}: one model's PTX; any other file than a jar or .ptx is refused. */
+    private int ptxFile(List<Graph> models, PrintWriter err) {
+        if (!output.toString().endsWith(".ptx")) {
+            throw new UserError("--backend=cuda writes a jar (-o NAME.jar) or PTX (-o NAME.ptx), not " + output);
+        }
+        if (models.size() > 1) {
+            throw new UserError("the file defines several models (" + String.join(", ", models.stream().map(Graph::name).toList())
+                    + "); a PTX file holds one: choose it with --model NAME");
+        }
+        CudaTarget target = cudaOptions.target();
+        Output.write(CudaCompilation.ptx(JvmCompilation.lower(models.getFirst(), optimize, err), target), output,
+                spec.commandLine().getOut());
+        spec.commandLine().getOut().println("wrote " + output + " (PTX for " + target + ")");
+        spec.commandLine().getOut().flush();
+        return 0;
+    }
+
     /** What went wrong with a file, in words. */
     private static String why(java.io.IOException e) {
         return switch (e) {
@@ -122,8 +152,7 @@ final class BuildCommand implements Callable<Integer> {
         NativeTarget target = nativeOptions.target();
         KernelProgram p = JvmCompilation.lower(g, optimize, err);
         NativeModule module = NativeCompilation.emit(p, target);
-        String className = (backend.packageName == null || backend.packageName.isEmpty() ? "" : backend.packageName + ".")
-                + JvmBackend.className(p.name());
+        String className = className(p);
         byte[] library;
         try {
             library = AotLibrary.kernelLibrary(module, target);
@@ -133,5 +162,18 @@ final class BuildCommand implements Callable<Integer> {
         }
         return JvmBackend.compileNative(p, className, module.signature(), module.kernelCount(), target.toString(),
                 target.platform(), library);
+    }
+
+    /** The model class running PTX on the GPU, with the PTX as a resource beside it. */
+    private JvmBackend.Result cudaClasses(Graph g, PrintWriter err) {
+        CudaTarget target = cudaOptions.target();
+        KernelProgram p = JvmCompilation.lower(g, optimize, err);
+        PtxModule module = CudaCompilation.emit(p, target);
+        return JvmBackend.compileCuda(p, className(p), module.signature(), module.launchTable().text(), CudaBackend.ptx(module));
+    }
+
+    private String className(KernelProgram p) {
+        return (backend.packageName == null || backend.packageName.isEmpty() ? "" : backend.packageName + ".")
+                + JvmBackend.className(p.name());
     }
 }

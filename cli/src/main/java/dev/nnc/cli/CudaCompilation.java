@@ -1,11 +1,12 @@
 package dev.nnc.cli;
 
 import dev.nnc.codegen.cuda.CudaBackend;
-import dev.nnc.codegen.cuda.CudaDriver;
-import dev.nnc.codegen.cuda.CudaException;
+import dev.nnc.runtime.cuda.CudaDriver;
+import dev.nnc.runtime.cuda.CudaException;
 import dev.nnc.codegen.cuda.CudaModel;
 import dev.nnc.codegen.cuda.CudaTarget;
-import dev.nnc.codegen.cuda.CudaUnavailable;
+import dev.nnc.codegen.cuda.PtxModule;
+import dev.nnc.runtime.cuda.CudaUnavailable;
 import dev.nnc.codegen.cuda.UnsupportedByCuda;
 import dev.nnc.ir.kernel.KernelProgram;
 import dev.nnc.runtime.Tensor;
@@ -16,8 +17,12 @@ final class CudaCompilation {
     private CudaCompilation() {}
 
     static String ptx(KernelProgram p, CudaTarget target) {
+        return CudaBackend.ptx(emit(p, target));
+    }
+
+    static PtxModule emit(KernelProgram p, CudaTarget target) {
         try {
-            return CudaBackend.ptx(p, target);
+            return CudaBackend.emit(p, target);
         } catch (UnsupportedByCuda e) {
             throw unsupported(p, e);
         }

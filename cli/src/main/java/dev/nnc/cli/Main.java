@@ -119,6 +119,7 @@ public final class Main implements Callable<Integer> {
             build.backend = backend;
             build.outputBackend = outputBackend;
             build.nativeOptions = nativeOptions;
+            build.cudaOptions = cudaOptions;
             build.optimize = optimize;
             build.spec = spec;
             return build.call();

@@ -42,7 +42,7 @@ public class GenerateMojo extends AbstractMojo {
     @Parameter(property = "nnc.packageName", defaultValue = "")
     String packageName;
 
-    /** {@code jvm} (default): Vector API bytecode; {@code native}: LLVM code for this machine, loaded through the FFM API. */
+    /** {@code jvm} (default): Vector API bytecode; {@code native}: LLVM code for this machine, loaded through the FFM API; {@code cuda}: PTX for sm_80 and newer, run on the GPU. */
     @Parameter(property = "nnc.backend", defaultValue = "jvm")
     String backend;
 

@@ -2,6 +2,10 @@ package dev.nnc.maven;
 
 import dev.nnc.codegen.jvm.JvmBackend;
 import dev.nnc.codegen.jvm.UnsupportedByBackend;
+import dev.nnc.codegen.cuda.CudaBackend;
+import dev.nnc.codegen.cuda.CudaTarget;
+import dev.nnc.codegen.cuda.PtxModule;
+import dev.nnc.codegen.cuda.UnsupportedByCuda;
 import dev.nnc.codegen.nativecode.NativeBackend;
 import dev.nnc.codegen.nativecode.NativeCompileException;
 import dev.nnc.codegen.nativecode.NativeModule;
@@ -74,8 +78,8 @@ final class NncBuild {
 
     Outcome run() throws Failure, IOException {
         String backend = config.backend() == null ? "jvm" : config.backend().strip().toLowerCase(Locale.ROOT);
-        if (!backend.equals("jvm") && !backend.equals("native")) {
-            throw new Failure("nnc: unknown backend '" + config.backend() + "' (expected jvm or native)");
+        if (!backend.equals("jvm") && !backend.equals("native") && !backend.equals("cuda")) {
+            throw new Failure("nnc: unknown backend '" + config.backend() + "' (expected jvm, native or cuda)");
         }
         OptLevel level;
         try {
@@ -169,8 +173,11 @@ final class NncBuild {
                 }
                 names.add(g.name());
                 KernelProgram program = pipeline.run(g);
-                JvmBackend.Result result = backend.equals("native") ? nativeClasses(program, className, target)
-                        : jvmClasses(program, className);
+                JvmBackend.Result result = switch (backend) {
+                    case "native" -> nativeClasses(program, className, target);
+                    case "cuda" -> cudaClasses(program, className);
+                    default -> jvmClasses(program, className);
+                };
                 for (String note : result.notes()) log.info("nnc: note: " + note);
                 for (Map.Entry<String, byte[]> c : result.classes().entrySet()) {
                     outputs.add(write(config.outputDirectory().resolve(c.getKey().replace('.', '/') + ".class"), c.getValue()).toString());
@@ -229,6 +236,16 @@ final class NncBuild {
             throw new Failure("nnc: model " + p.name() + " cannot be compiled for the native backend: " + e.getMessage());
         } catch (NativeCompileException e) {
             throw new Failure("nnc: cannot build the native code of " + p.name() + " for " + target.triple() + ": " + e.getMessage());
+        }
+    }
+
+    /** The class running PTX (for sm_80 and newer) on the GPU, with the PTX as a resource beside it. */
+    private static JvmBackend.Result cudaClasses(KernelProgram p, String className) throws Failure {
+        try {
+            PtxModule m = CudaBackend.emit(p, CudaTarget.DEFAULT);
+            return JvmBackend.compileCuda(p, className, m.signature(), m.launchTable().text(), CudaBackend.ptx(m));
+        } catch (UnsupportedByCuda e) {
+            throw new Failure("nnc: model " + p.name() + " cannot be compiled for the cuda backend: " + e.getMessage());
         }
     }
 

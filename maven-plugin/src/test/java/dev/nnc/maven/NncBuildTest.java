@@ -77,6 +77,29 @@ class NncBuildTest {
         for (int i = 0; i < jvmOut.length; i++) assertEquals(jvmOut[i], nativeOut[i], 1e-5 + 1e-4 * Math.abs(jvmOut[i]));
     }
 
+    /** backend=cuda: the class carries its PTX and extends the runtime's CUDA host; without a GPU, loading it says so. */
+    @Test
+    void cudaBackendClassCarriesItsPtx() throws Exception {
+        build("cuda", "O2", Map.of("Mlp", MLP_WEIGHTS));
+        assertTrue(Files.readString(out.resolve("com/acme/Mlp.ptx")).contains(".target sm_80"));
+        assertTrue(Files.readString(api.resolve("com/acme/Mlp.java")).contains("public float[] predict(float[] x);"));
+        assertTrue(predictsWith("dev.nnc.runtime.cuda.CudaCompiledModel"), "the cuda class extends CudaCompiledModel");
+        boolean gpu;
+        try {
+            dev.nnc.runtime.cuda.CudaDriver.open().close();
+            gpu = true;
+        } catch (dev.nnc.runtime.cuda.CudaUnavailable e) {
+            gpu = false;
+        }
+        if (gpu) {
+            assertEquals(2, predict(new float[2 * 100]).length);
+        } else {
+            var e = org.junit.jupiter.api.Assertions.assertThrows(java.lang.reflect.InvocationTargetException.class,
+                    () -> predict(new float[2 * 100]));
+            assertTrue(e.getCause().getMessage().startsWith("no CUDA"), e.getCause().getMessage());
+        }
+    }
+
     /** {@code Mlp.load().predict(x)} through a class loader over the output folder. */
     private float[] predict(float[] x) throws Exception {
         try (var loader = new java.net.URLClassLoader(new java.net.URL[] {out.toUri().toURL()}, getClass().getClassLoader())) {

@@ -29,7 +29,7 @@ public abstract class CompiledModel implements Model {
     private final List<String> notes = new ArrayList<>();
     /** Native backends only: floats of each load-time workspace (packed weights). */
     private final List<Long> workspaces = new ArrayList<>();
-    /** Native backends only: integer inputs used as gather indices, and the size of the axis they index. */
+    /** Native and CUDA backends only: integer inputs used as gather indices, and the size of the axis they index. */
     private final Map<String, Long> indexBounds = new HashMap<>();
     /** Largest values of symbolic sizes the kernels can serve (a slice of a fixed table), with why. */
     private final List<SizeLimit> limits = new ArrayList<>();
@@ -94,7 +94,7 @@ public abstract class CompiledModel implements Model {
     @Override public List<TensorSpec> outputs() { return List.copyOf(outputs); }
 
     /** Symbols in the order their values are passed to {@link #execute}. */
-    List<String> symbolNames() { return symbols; }
+    protected final List<String> symbolNames() { return symbols; }
 
     /** Derived weights, in order after the parameters in {@link #weights}. */
     List<ParamSpec> derivedWeights() { return derived; }
@@ -102,8 +102,8 @@ public abstract class CompiledModel implements Model {
     /** Notes of the signature. */
     List<String> notes() { return notes; }
 
-    /** Integer inputs that index an axis, with that axis's size (native code only: it cannot throw). */
-    Map<String, Long> indexBounds() { return indexBounds; }
+    /** Integer inputs that index an axis, with that axis's size (native and GPU code only: it cannot throw). */
+    protected final Map<String, Long> indexBounds() { return indexBounds; }
 
     /**
      * Refuses sizes larger than the kernels can serve, before any of them runs. The JVM backend's
@@ -117,7 +117,7 @@ public abstract class CompiledModel implements Model {
     }
 
     /** Checks every {@code limit} line against the symbol values (in {@link #symbolNames} order). */
-    final void checkLimits(int[] symbolValues) {
+    protected final void checkLimits(int[] symbolValues) {
         if (limits.isEmpty()) return;
         Map<String, Integer> bound = new HashMap<>();
         for (int i = 0; i < symbolValues.length; i++) bound.put(symbols.get(i), symbolValues[i]);

@@ -2,13 +2,16 @@ package dev.nnc.runtime;
 
 import java.util.Map;
 
-/** Evaluates the dim expressions of {@link TensorSpec}: numbers, symbols, + - * / and parentheses. */
-final class DimArithmetic {
+/**
+ * Evaluates the dim expressions of {@link TensorSpec} (and of the CUDA host's launch table):
+ * numbers, symbols, + - * / and parentheses.
+ */
+public final class DimArithmetic {
     private final String text;
-    private final Map<String, Integer> symbols;
+    private final Map<String, ? extends Number> symbols;
     private int pos;
 
-    private DimArithmetic(String text, Map<String, Integer> symbols) {
+    private DimArithmetic(String text, Map<String, ? extends Number> symbols) {
         this.text = text;
         this.symbols = symbols;
     }
@@ -21,10 +24,15 @@ final class DimArithmetic {
 
     /** The value; IllegalArgumentException when a symbol is unbound or a division is inexact. */
     static int eval(String text, Map<String, Integer> symbols) {
+        return Math.toIntExact(evalLong(text, symbols));
+    }
+
+    /** The value as a long; IllegalArgumentException when a symbol is unbound or a division is inexact. */
+    public static long evalLong(String text, Map<String, ? extends Number> symbols) {
         DimArithmetic p = new DimArithmetic(text.replace(" ", ""), symbols);
         long v = p.sum();
         if (p.pos != p.text.length()) throw new IllegalArgumentException("bad dimension " + text);
-        return Math.toIntExact(v);
+        return v;
     }
 
     private long sum() {
@@ -63,8 +71,8 @@ final class DimArithmetic {
         while (pos < text.length() && Character.isJavaIdentifierPart(text.charAt(pos))) pos++;
         String token = text.substring(start, pos);
         if (isNumber(token)) return Long.parseLong(token);
-        Integer v = symbols.get(token);
+        Number v = symbols.get(token);
         if (v == null) throw new IllegalArgumentException("dimension " + token + " is not bound");
-        return v;
+        return v.longValue();
     }
 }

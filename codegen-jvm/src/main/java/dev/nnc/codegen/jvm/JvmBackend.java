@@ -2,6 +2,7 @@ package dev.nnc.codegen.jvm;
 
 import dev.nnc.ir.kernel.KernelProgram;
 import dev.nnc.runtime.kernels.VectorSupport;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -54,12 +55,7 @@ public final class JvmBackend {
             warnings.add("the Vector API is not available to this JVM (" + VectorSupport.describe()
                     + "); the model will run its scalar paths here unless started with --add-modules jdk.incubator.vector");
         }
-        List<String> notes = new ArrayList<>();
-        if (!emitter.typedPredictPossible()) {
-            notes.add("no typed predict(...) for " + className + ": its symbolic dims cannot all be read off input lengths;"
-                    + " use run(Map) instead");
-        }
-        return new Result(className, classes, warnings, notes);
+        return new Result(className, classes, warnings, typedPredictNotes(emitter, className));
     }
 
     /**
@@ -78,14 +74,32 @@ public final class JvmBackend {
         String internal = className.replace('.', '/');
         ModelClassEmitter emitter = new ModelClassEmitter(program, internal,
                 new ModelClassEmitter.NativeCode(signature, kernelCount, description));
-        List<String> notes = new ArrayList<>();
-        if (!emitter.typedPredictPossible()) {
-            notes.add("no typed predict(...) for " + className + ": its symbolic dims cannot all be read off input lengths;"
-                    + " use run(Map) instead");
-        }
-        Result classes = new Result(className, Map.of(className, emitter.mainClass()), List.of(), notes);
+        Result classes = new Result(className, Map.of(className, emitter.mainClass()), List.of(), typedPredictNotes(emitter, className));
         String simple = className.substring(className.lastIndexOf('.') + 1);
         return classes.withResources(Map.of(classes.resourcePath(simple + "-" + platform + ".so"), library));
+    }
+
+    /**
+     * The model class for PTX: the same API as {@link #compile}'s, extending the runtime's
+     * CudaCompiledModel, which loads the PTX (carried as resource {@code <SimpleName>.ptx} beside
+     * the class) on the GPU when the class is constructed.
+     *
+     * @param signature the CUDA module's signature (with its {@code indices} lines)
+     * @param launchTable the CUDA module's launch table, as the runtime's {@code LaunchTable} writes it
+     * @param ptx the module's PTX text
+     */
+    public static Result compileCuda(KernelProgram program, String className, String signature, String launchTable, String ptx) {
+        String internal = className.replace('.', '/');
+        ModelClassEmitter emitter = new ModelClassEmitter(program, internal, new ModelClassEmitter.CudaCode(signature, launchTable));
+        Result classes = new Result(className, Map.of(className, emitter.mainClass()), List.of(), typedPredictNotes(emitter, className));
+        String simple = className.substring(className.lastIndexOf('.') + 1);
+        return classes.withResources(Map.of(classes.resourcePath(simple + ".ptx"), ptx.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    private static List<String> typedPredictNotes(ModelClassEmitter emitter, String className) {
+        if (emitter.typedPredictPossible()) return List.of();
+        return List.of("no typed predict(...) for " + className + ": its symbolic dims cannot all be read off input lengths;"
+                + " use run(Map) instead");
     }
 
     /** The resource {@code load()} of a generated class reads its weights from, beside the class: {@code com/acme/MnistCnn.safetensors}. */

@@ -176,43 +176,25 @@ final class KernelCalls {
             }
             return;
         }
-        // One GEMM per batch element.
-        int i = code.newLocal();
-        Label test = new Label(), end = new Label();
-        code.iconst(0);
-        mv.visitVarInsn(ISTORE, i);
-        mv.visitLabel(test);
-        mv.visitVarInsn(ILOAD, i);
-        code.dim(product(batch));
-        mv.visitJumpInsn(IF_ICMPGE, end);
-        batchOperand(m.a(), aBatched ? rows.times(inner) : Dim.of(0), i);
+        // One GEMM per batch element, matrices a fixed stride apart (0: shared).
+        buf(m.a());
+        code.dim(aBatched ? rows.times(inner) : Dim.of(0));
         code.dim(m.transA() ? rows : inner);
         code.bool(m.transA());
-        batchOperand(m.b(), bBatched ? inner.times(cols) : Dim.of(0), i);
+        buf(m.b());
+        code.dim(bBatched ? inner.times(cols) : Dim.of(0));
         code.dim(m.transB() ? inner : cols);
         code.bool(m.transB());
-        batchOperand(m.out(), rows.times(cols), i);
+        buf(m.out());
+        code.dim(rows.times(cols));
         code.dim(cols);
+        code.dim(product(batch));
         code.dim(rows);
         code.dim(cols);
         code.dim(inner);
         optionalBuf(m.bias());
         code.bool(reluFlag(m.epilogue()));
-        code.invokeStatic(KERNELS + "Gemm", "matmul", "([FIIZ[FIIZ[FIIIII[FIZ)V");
-        mv.visitIincInsn(i, 1);
-        mv.visitJumpInsn(GOTO, test);
-        mv.visitLabel(end);
-    }
-
-    /** Pushes array and offset + i * stride. */
-    private void batchOperand(Buf b, Dim stride, int i) {
-        buf(b);
-        if (!stride.equals(Dim.of(0))) {
-            mv.visitVarInsn(ILOAD, i);
-            code.dim(stride);
-            mv.visitInsn(IMUL);
-            mv.visitInsn(IADD);
-        }
+        code.invokeStatic(KERNELS + "Gemm", "batchedMatmul", "([FIIIZ[FIIIZ[FIIIIIII[FIZ)V");
     }
 
     private static Dim product(List<Dim> dims) {

@@ -50,21 +50,30 @@ final class ModelClassEmitter {
     private final Map<Kernel, Kernel.Elementwise> epilogueLoops = new IdentityHashMap<>();
     private final List<Kernel.Elementwise> loopKernels = new ArrayList<>();
 
+    /** Kernels that a runtime host class runs for the generated class, instead of generated JVM code. */
+    sealed interface HostedCode permits NativeCode, CudaCode {}
+
     /**
      * For a class whose kernels are native code in a library it carries as a resource: the native
      * module's signature and kernel count, and what backendInfo says the code is.
      */
-    record NativeCode(String signature, int kernelCount, String description) {}
+    record NativeCode(String signature, int kernelCount, String description) implements HostedCode {}
 
-    private final NativeCode nativeCode;
+    /**
+     * For a class whose kernels are PTX it carries as the resource {@code <SimpleName>.ptx}: the
+     * CUDA module's signature and its launch table (the runtime's {@code LaunchTable} text).
+     */
+    record CudaCode(String signature, String launchTable) implements HostedCode {}
+
+    private final HostedCode hostedCode;
 
     ModelClassEmitter(KernelProgram program, String internalName) {
         this(program, internalName, null);
     }
 
-    /** @param nativeCode null for a class running JVM kernels */
-    ModelClassEmitter(KernelProgram program, String internalName, NativeCode nativeCode) {
-        this.nativeCode = nativeCode;
+    /** @param hostedCode null for a class running JVM kernels */
+    ModelClassEmitter(KernelProgram program, String internalName, HostedCode hostedCode) {
+        this.hostedCode = hostedCode;
         this.program = program;
         this.internalName = internalName;
         this.vectorName = internalName + "$Vec";
@@ -115,7 +124,7 @@ final class ModelClassEmitter {
     }
 
     byte[] mainClass() {
-        if (nativeCode != null) return nativeClass();
+        if (hostedCode != null) return hostedClass();
         ClassWriter cw = writer();
         cw.visit(V25, ACC_PUBLIC | ACC_FINAL | ACC_SUPER, internalName, null, COMPILED_MODEL, null);
         cw.visitSource(program.name() + ".nn", null);
@@ -140,28 +149,23 @@ final class ModelClassEmitter {
     }
 
     /**
-     * The class of a model compiled to native code: the same public API (constructor, load,
-     * typed predict, run), extending NativeCompiledModel, whose code comes from the library
-     * resource {@code <SimpleName>-<platform>.so} beside the class.
+     * The class of a model compiled to native code or PTX: the same public API (constructor,
+     * load, typed predict, run), extending the runtime's host class for that code
+     * (NativeCompiledModel, whose code comes from the library resource
+     * {@code <SimpleName>-<platform>.so} beside the class, or CudaCompiledModel, whose PTX is the
+     * resource {@code <SimpleName>.ptx}).
      */
-    private byte[] nativeClass() {
+    private byte[] hostedClass() {
         ClassWriter cw = writer();
-        cw.visit(V25, ACC_PUBLIC | ACC_FINAL | ACC_SUPER, internalName, null, NATIVE_COMPILED_MODEL, null);
+        String host = hostedCode instanceof CudaCode ? CUDA_COMPILED_MODEL : NATIVE_COMPILED_MODEL;
+        cw.visit(V25, ACC_PUBLIC | ACC_FINAL | ACC_SUPER, internalName, null, host, null);
         cw.visitSource(program.name() + ".nn", null);
         for (Buf in : program.inputs()) typeConstant(cw, in);
         for (Buf out : program.outputs()) typeConstant(cw, out);
-        MethodVisitor mv = constructorStart(cw, nativeCode.signature());
-        Code code = new Code(mv, Map.of(), 2);
-        mv.visitLdcInsn(org.objectweb.asm.Type.getObjectType(internalName));
-        code.iconst(nativeCode.kernelCount());
-        String entryPoints = "L" + NATIVE_COMPILED_MODEL + "$EntryPoints;";
-        mv.visitMethodInsn(INVOKESTATIC, "dev/nnc/runtime/NativeLibrary", "entryPoints", "(Ljava/lang/Class;I)" + entryPoints, false);
-        mv.visitLdcInsn(nativeCode.description());
-        mv.visitMethodInsn(INVOKESPECIAL, NATIVE_COMPILED_MODEL, "<init>",
-                "(Ljava/util/Map;Ljava/lang/String;" + entryPoints + "Ljava/lang/String;)V", false);
-        mv.visitInsn(RETURN);
-        mv.visitMaxs(0, 0);
-        mv.visitEnd();
+        switch (hostedCode) {
+            case NativeCode n -> nativeConstructor(cw, n);
+            case CudaCode c -> cudaConstructors(cw, c);
+        }
         load(cw);
         loadResource(cw);
         if (typedPredictPossible()) {
@@ -170,6 +174,50 @@ final class ModelClassEmitter {
         }
         cw.visitEnd();
         return cw.toByteArray();
+    }
+
+    private void nativeConstructor(ClassWriter cw, NativeCode n) {
+        MethodVisitor mv = constructorStart(cw, n.signature());
+        Code code = new Code(mv, Map.of(), 2);
+        mv.visitLdcInsn(org.objectweb.asm.Type.getObjectType(internalName));
+        code.iconst(n.kernelCount());
+        String entryPoints = "L" + NATIVE_COMPILED_MODEL + "$EntryPoints;";
+        mv.visitMethodInsn(INVOKESTATIC, "dev/nnc/runtime/NativeLibrary", "entryPoints", "(Ljava/lang/Class;I)" + entryPoints, false);
+        mv.visitLdcInsn(n.description());
+        mv.visitMethodInsn(INVOKESPECIAL, NATIVE_COMPILED_MODEL, "<init>",
+                "(Ljava/util/Map;Ljava/lang/String;" + entryPoints + "Ljava/lang/String;)V", false);
+        mv.visitInsn(RETURN);
+        mv.visitMaxs(0, 0);
+        mv.visitEnd();
+    }
+
+    /**
+     * {@code public Name(Map weights)} loads the class's PTX on the GPU; a package-private
+     * {@code Name(Map weights, Device device)} runs it on a device the caller has loaded the same
+     * module on (the tests' emulator of the CUDA execution model).
+     */
+    private void cudaConstructors(ClassWriter cw, CudaCode c) {
+        MethodVisitor mv = constructorStart(cw, c.signature());
+        mv.visitLdcInsn(c.launchTable());
+        mv.visitLdcInsn(org.objectweb.asm.Type.getObjectType(internalName));
+        mv.visitMethodInsn(INVOKESPECIAL, CUDA_COMPILED_MODEL, "<init>",
+                "(Ljava/util/Map;Ljava/lang/String;Ljava/lang/String;Ljava/lang/Class;)V", false);
+        mv.visitInsn(RETURN);
+        mv.visitMaxs(0, 0);
+        mv.visitEnd();
+        String device = "L" + CUDA_DEVICE + ";";
+        mv = cw.visitMethod(0, "<init>", "(Ljava/util/Map;" + device + ")V", null, null);
+        mv.visitCode();
+        mv.visitVarInsn(ALOAD, 0);
+        mv.visitVarInsn(ALOAD, 1);
+        mv.visitLdcInsn(c.signature());
+        mv.visitLdcInsn(c.launchTable());
+        mv.visitVarInsn(ALOAD, 2);
+        mv.visitMethodInsn(INVOKESPECIAL, CUDA_COMPILED_MODEL, "<init>",
+                "(Ljava/util/Map;Ljava/lang/String;Ljava/lang/String;" + device + ")V", false);
+        mv.visitInsn(RETURN);
+        mv.visitMaxs(0, 0);
+        mv.visitEnd();
     }
 
     byte[] vectorClass() {
@@ -483,7 +531,7 @@ final class ModelClassEmitter {
             mv.visitLdcInsn(typeText(out));
             code.invokeStatic(COMPILED_MODEL, "checkLength", "(IILjava/lang/String;Ljava/lang/String;)V");
         }
-        if (nativeCode != null) {
+        if (hostedCode != null) {
             executeNative(code, symbolLocals);
         } else {
             mv.visitVarInsn(ALOAD, 0);
@@ -500,7 +548,7 @@ final class ModelClassEmitter {
     }
 
     /**
-     * Native classes: {@code execute(inputs, outputs, null, symbols)} with this thread's reused
+     * Native and CUDA classes: {@code execute(inputs, outputs, null, symbols)} with this thread's reused
      * argument arrays (slots 0-2), so a call allocates nothing.
      */
     private void executeNative(Code code, Map<String, Integer> symbolLocals) {

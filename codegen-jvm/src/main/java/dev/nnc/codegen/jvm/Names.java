@@ -6,6 +6,8 @@ final class Names {
 
     static final String COMPILED_MODEL = "dev/nnc/runtime/CompiledModel";
     static final String NATIVE_COMPILED_MODEL = "dev/nnc/runtime/NativeCompiledModel";
+    static final String CUDA_COMPILED_MODEL = "dev/nnc/runtime/cuda/CudaCompiledModel";
+    static final String CUDA_DEVICE = "dev/nnc/runtime/cuda/Device";
     static final String KERNELS = "dev/nnc/runtime/kernels/";
     static final String PACKED = KERNELS + "PackedMatrix";
     static final String VECTOR_MATH = KERNELS + "VectorMath";

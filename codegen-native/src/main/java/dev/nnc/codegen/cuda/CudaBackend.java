@@ -2,8 +2,10 @@ package dev.nnc.codegen.cuda;
 
 import dev.nnc.ir.kernel.KernelProgram;
 import dev.nnc.runtime.Tensor;
-import java.util.ArrayList;
-import java.util.List;
+import dev.nnc.runtime.cuda.CudaDriver;
+import dev.nnc.runtime.cuda.CudaUnavailable;
+import dev.nnc.runtime.cuda.Device;
+import dev.nnc.runtime.cuda.GpuDevice;
 import java.util.Map;
 
 /** The CUDA backend's entry point: kernel IR in; PTX, or a model running on this machine's GPU, out. */
@@ -20,6 +22,11 @@ public final class CudaBackend {
         return PtxCompiler.ptx(emit(program, target), target);
     }
 
+    /** The PTX text of an emitted module, for the module's target. */
+    public static String ptx(PtxModule module) {
+        return PtxCompiler.ptx(module, module.target());
+    }
+
     /**
      * Compiles for {@code target}, loads the PTX on device 0 and uploads the weights; close the
      * model to free the device memory.
@@ -30,16 +37,10 @@ public final class CudaBackend {
         CudaDriver driver = CudaDriver.open();
         Device device = null;
         try {
-            if (driver.computeCapability() < target.sm()) {
-                throw new CudaUnavailable("the GPU " + driver.deviceName() + " is sm_" + driver.computeCapability()
-                        + " and cannot run PTX generated for " + target.gpu() + "; compile with --gpu=sm_" + driver.computeCapability());
-            }
+            driver.requireArchitecture(target.sm(), target.gpu());
             PtxModule m = emit(program, target);
-            List<String> symbols = new ArrayList<>();
-            for (var l : m.prepare()) symbols.add(l.symbol());
-            for (var l : m.kernels()) symbols.add(l.symbol());
-            device = new GpuDevice(driver, PtxCompiler.ptx(m, target), symbols);
-            return new CudaModel(m, target, device, weights);
+            device = new GpuDevice(driver, ptx(m), m.launchTable().symbols());
+            return new CudaModel(m, device, weights);
         } catch (RuntimeException e) {
             // Releasing the primary context frees whatever the model had allocated in it.
             if (device != null) device.close();

@@ -32,7 +32,7 @@ public final class PtxModuleEmitter {
             kernels.add(kernel(m, layout, target, p.kernels().get(i), PtxModule.kernelSymbol(i)));
         }
         maxThreads(m, prepare, kernels);
-        return new PtxModule(p.name(), m.text(p.name()), layout, prepare, kernels, p);
+        return new PtxModule(p.name(), m.text(p.name()), layout, prepare, kernels, p, target);
     }
 
     /**

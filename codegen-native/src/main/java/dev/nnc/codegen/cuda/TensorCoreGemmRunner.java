@@ -6,6 +6,9 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 
+import dev.nnc.runtime.cuda.CudaDriver;
+import dev.nnc.runtime.cuda.CudaUnavailable;
+import dev.nnc.runtime.cuda.GpuDevice;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.List;
@@ -23,11 +26,8 @@ public final class TensorCoreGemmRunner implements AutoCloseable {
     public TensorCoreGemmRunner(CudaTarget target, TensorCoreGemm.Precision precision) {
         this.precision = precision;
         CudaDriver driver = CudaDriver.open();
-        if (driver.computeCapability() < target.sm()) {
-            driver.close();
-            throw new CudaUnavailable("the GPU " + driver.deviceName() + " is sm_" + driver.computeCapability() + ", older than " + target.gpu());
-        }
         try {
+            driver.requireArchitecture(target.sm(), target.gpu());
             device = new GpuDevice(driver, TensorCoreGemm.ptx(target, precision), List.of(TensorCoreGemm.symbol(precision)));
         } catch (RuntimeException e) {
             driver.close();

@@ -6,6 +6,7 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
 
 import dev.nnc.codegen.nativecode.NativeCompiler;
 import dev.nnc.codegen.nativecode.NativeTarget;
+import dev.nnc.runtime.cuda.Device;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;

@@ -43,7 +43,7 @@ class EmulatedExampleModelsTest {
         Graph g = r.models().values().iterator().next();
         PtxModule m = PtxModuleEmitter.emit(PassManager.forLevel(OptLevel.O2).run(g), CudaTarget.DEFAULT);
         Map<String, Tensor> weights = ModelCases.weights(g);
-        try (CudaModel cuda = new CudaModel(m, CudaTarget.DEFAULT, new EmulatedDevice(m), weights)) {
+        try (CudaModel cuda = new CudaModel(m, new EmulatedDevice(m), weights)) {
             for (long batch : new long[] {1, 5, 2}) {
                 Map<String, Tensor> inputs = ModelCases.inputs(g, m, batch, batch);
                 ModelCases.assertMatchesInterpreter(g, inputs, weights, cuda.run(inputs), 1e-5, "batch " + batch);
@@ -60,7 +60,7 @@ class EmulatedExampleModelsTest {
         PtxModule m = PtxModuleEmitter.emit(p, CudaTarget.DEFAULT);
         Map<String, Tensor> weights = ModelCases.weights(g), inputs = ModelCases.inputs(g, m, 3, 7);
         Map<String, Tensor> actual;
-        try (CudaModel cuda = new CudaModel(m, CudaTarget.DEFAULT, new EmulatedDevice(m), weights)) {
+        try (CudaModel cuda = new CudaModel(m, new EmulatedDevice(m), weights)) {
             actual = cuda.run(inputs);
         }
         ModelCases.assertMatchesInterpreter(g, inputs, weights, actual, 1e-5, g.name() + " " + level);

@@ -17,7 +17,7 @@ class EmulatedGemmTest {
         float[] a = GpuGemmTest.random(rng, m * k), b = GpuGemmTest.random(rng, k * n);
         PtxModule module = PtxModuleEmitter.emit(GemmProgram.f32(), CudaTarget.DEFAULT);
         float[] c;
-        try (CudaModel model = new CudaModel(module, CudaTarget.DEFAULT, new EmulatedDevice(module), Map.of())) {
+        try (CudaModel model = new CudaModel(module, new EmulatedDevice(module), Map.of())) {
             c = model.run(Map.of("a", Tensor.ofFloats(DType.F32, new int[] {m, k}, a), "b", Tensor.ofFloats(DType.F32, new int[] {k, n}, b)))
                     .get("c").floats();
         }

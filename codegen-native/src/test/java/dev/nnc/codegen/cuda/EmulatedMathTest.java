@@ -36,7 +36,7 @@ class EmulatedMathTest {
                 List.of(new Kernel.Elementwise(out, List.of(in), new Expr.Unary(fn, new Expr.In(0)))));
         PtxModule m = PtxModuleEmitter.emit(p, CudaTarget.DEFAULT);
         float[] y;
-        try (CudaModel model = new CudaModel(m, CudaTarget.DEFAULT, new EmulatedDevice(m), Map.of())) {
+        try (CudaModel model = new CudaModel(m, new EmulatedDevice(m), Map.of())) {
             y = model.run(Map.of("x", Tensor.ofFloats(DType.F32, new int[] {x.length}, x))).get("y").floats();
         }
         DoubleUnaryOperator exact = reference(fn);

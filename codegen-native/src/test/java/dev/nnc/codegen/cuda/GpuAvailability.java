@@ -2,6 +2,9 @@ package dev.nnc.codegen.cuda;
 
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.nnc.runtime.cuda.CudaDriver;
+import dev.nnc.runtime.cuda.CudaUnavailable;
+
 /** Whether this machine has a CUDA device; GPU tests skip with the driver's reason when it has none. */
 final class GpuAvailability {
     private GpuAvailability() {}

@@ -1,6 +1,9 @@
 package dev.nnc.codegen.cuda;
 
 import dev.nnc.optimizer.OptLevel;
+import dev.nnc.runtime.cuda.CudaDriver;
+import dev.nnc.runtime.cuda.Device;
+import dev.nnc.runtime.cuda.GpuDevice;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DynamicTest;

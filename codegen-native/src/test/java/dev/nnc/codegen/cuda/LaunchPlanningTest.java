@@ -14,6 +14,8 @@ import dev.nnc.ir.kernel.Expr;
 import dev.nnc.ir.kernel.Kernel;
 import dev.nnc.ir.kernel.KernelProgram;
 import dev.nnc.runtime.DType;
+import dev.nnc.runtime.cuda.ContextBlock;
+import dev.nnc.runtime.cuda.LaunchPlan;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -76,7 +78,7 @@ class LaunchPlanningTest {
 
     @Test
     void kernelsWithNothingToDoAreNotLaunched() {
-        var launches = List.of(new PtxModule.Launch("nnc_k0", Grid.perElement(B)), new PtxModule.Launch("nnc_k1", Grid.perElement(Dim.of(5))));
+        var launches = List.of(Grid.perElement(B).launch("nnc_k0"), Grid.perElement(Dim.of(5)).launch("nnc_k1"));
         LaunchPlan empty = LaunchPlan.of(launches, Map.of("B", 0L));
         assertEquals(List.of("nnc_k1"), empty.steps().stream().map(LaunchPlan.Step::symbol).toList());
         assertEquals(1, empty.steps().getFirst().kernel());
@@ -91,12 +93,12 @@ class LaunchPlanningTest {
         KernelProgram p = new KernelProgram("m", List.of(x), List.of(w), List.of(y), Dim.of(0),
                 List.of(new Kernel.Elementwise(y, List.of(x, w), new Expr.Binary(Expr.BinaryFn.ADD, new Expr.In(0), new Expr.In(1)))));
         ModuleLayout layout = new ModuleLayout(p);
-        ContextBlock c = new ContextBlock(layout);
+        ContextBlock c = new ContextBlock(1, 1, 1, 1);
         c.arena(0x1000);
         c.symbols(new long[] {7});
-        c.storage(x, 0x2000);
-        c.storage(y, 0x3000);
-        c.storage(w, 0x4000);
+        c.input(0, 0x2000);
+        c.output(0, 0x3000);
+        c.weight(0, 0x4000);
         long[] slots = c.slots();
         assertEquals(layout.slotCount() * 8, c.bytes());
         assertEquals(0x1000, slots[0]);

@@ -13,6 +13,7 @@ import dev.nnc.ir.kernel.KernelProgram;
 import dev.nnc.optimizer.OptLevel;
 import dev.nnc.optimizer.PassManager;
 import dev.nnc.runtime.Tensor;
+import dev.nnc.runtime.cuda.Device;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Random;
@@ -43,7 +44,7 @@ final class RandomGraphs {
         KernelProgram p = PassManager.forLevel(level).run(g);
         PtxModule m = PtxModuleEmitter.emit(p, CudaTarget.DEFAULT);
         Tensor actual;
-        try (CudaModel model = new CudaModel(m, CudaTarget.DEFAULT, devices.apply(m), weights)) {
+        try (CudaModel model = new CudaModel(m, devices.apply(m), weights)) {
             actual = model.run(inputs).get("output");
         }
         String text = IrPrinter.print(g) + "\n" + KernelPrinter.print(p);

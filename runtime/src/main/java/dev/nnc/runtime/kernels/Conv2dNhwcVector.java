@@ -120,10 +120,8 @@ final class Conv2dNhwcVector {
             int threads = work < Gemm.PARALLEL_MIN ? 1 : Parallel.threads();
             int mbMax = Math.max(MR, Math.min(MB_MAX, A_BLOCK / Math.max(kc, 1) / MR * MR));
             int target = threads == 1 ? 1 : 4 * threads;
-            int groups = (m + MR - 1) / MR;
-            int mBlocks = Math.max((m + mbMax - 1) / mbMax, Math.min(groups, target));
-            mb = GemmVector.roundUp((m + mBlocks - 1) / mBlocks, MR);
-            mBlocks = (m + mb - 1) / mb;
+            mb = RowBlocks.rows(m, mbMax, target, MR, threads);
+            int mBlocks = (m + mb - 1) / mb;
             nSplit = mBlocks < target ? Math.min(panels, (target + mBlocks - 1) / mBlocks) : 1;
             panelsPerTask = (panels + nSplit - 1) / nSplit;
             nSplit = (panels + panelsPerTask - 1) / panelsPerTask;

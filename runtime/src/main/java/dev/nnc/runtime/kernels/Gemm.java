@@ -43,6 +43,36 @@ public final class Gemm {
         }
     }
 
+    /**
+     * {@code C_i = op(A_i) · op(B_i) (+ bias) (relu)} for i in [0, batch): the i-th matrices lie
+     * {@code aStride}, {@code bStride} and {@code cStride} floats after the first (a stride of 0
+     * shares one matrix). Small products run whole and in parallel, large ones one after another,
+     * each split ({@link BatchedGemm}).
+     */
+    public static void batchedMatmul(float[] a, int aOff, int aStride, int lda, boolean transA,
+                                     float[] b, int bOff, int bStride, int ldb, boolean transB,
+                                     float[] c, int cOff, int cStride, int ldc, int batch, int m, int n, int k,
+                                     float[] bias, int biasOff, boolean relu) {
+        if (batch < 0 || aStride < 0 || bStride < 0 || cStride < 0) {
+            throw new IllegalArgumentException("batch " + batch + " and strides " + aStride + ", " + bStride + ", " + cStride
+                    + " must not be negative");
+        }
+        if (batch == 0) {
+            return;
+        }
+        // Strides are not negative: the first and the last matrices bound the whole batch.
+        checkMatrix("A", a, aOff, lda, transA ? k : m, transA ? m : k);
+        checkMatrix("B", b, bOff, ldb, transB ? n : k, transB ? k : n);
+        checkMatrix("C", c, cOff, ldc, m, n);
+        long last = batch - 1L;
+        checkMatrix("A", a, Math.toIntExact(aOff + last * aStride), lda, transA ? k : m, transA ? m : k);
+        checkMatrix("B", b, Math.toIntExact(bOff + last * bStride), ldb, transB ? n : k, transB ? k : n);
+        checkMatrix("C", c, Math.toIntExact(cOff + last * cStride), ldc, m, n);
+        checkBias(bias, biasOff, n);
+        BatchedGemm.run(a, aOff, aStride, lda, transA, b, bOff, bStride, ldb, transB, c, cOff, cStride, ldc,
+                batch, m, n, k, bias, biasOff, relu);
+    }
+
     /** Packs op(B) ([k x n]) for {@link #matmul(float[], int, int, boolean, PackedMatrix, float[], int, int, int, float[], int, boolean)}. */
     public static PackedMatrix packB(float[] b, int bOff, int ldb, boolean transB, int k, int n) {
         checkMatrix("B", b, bOff, ldb, transB ? n : k, transB ? k : n);

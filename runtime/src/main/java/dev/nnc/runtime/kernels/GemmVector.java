@@ -183,8 +183,7 @@ final class GemmVector {
             // Split rows first: a task packs only its own rows of A. Columns are split as well
             // only when there are too few row blocks for about four tasks per thread.
             int target = threads == 1 ? 1 : 4 * threads;
-            mBlocks = Math.max((m + mcMax - 1) / mcMax, Math.min((m + MR - 1) / MR, target));
-            mc = roundUp((m + mBlocks - 1) / mBlocks, MR);
+            mc = RowBlocks.rows(m, mcMax, target, MR, threads);
             mBlocks = (m + mc - 1) / mc;
             int panels = PackedMatrix.panelCount(n);
             nSplit = 1;

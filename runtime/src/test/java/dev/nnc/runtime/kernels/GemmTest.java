@@ -88,6 +88,8 @@ class GemmTest {
                 check(path, 300, 260, 190, false, false, true, true, false, false);
                 check(path, 300, 260, 190, true, false, true, true, true, true);
                 check(path, 2, 1000, 600, false, true, true, false, true, false);
+                // Rows in blocks chosen to split evenly over two threads (RowBlocks), not the deepest block.
+                check(path, 1000, 40, 768, false, true, true, true, false, true);
             }
         }
     }

@@ -1,4 +1,4 @@
-package dev.nnc.codegen.cuda;
+package dev.nnc.runtime.cuda;
 
 /** A CUDA driver call failed: the call, the error's name (e.g. {@code CUDA_ERROR_OUT_OF_MEMORY}) and the driver's description. */
 public final class CudaException extends RuntimeException {

@@ -1,4 +1,4 @@
-package dev.nnc.codegen.cuda;
+package dev.nnc.runtime.cuda;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.Map;
 
 /** The GPU: a PTX module loaded through the driver, its kernels, and one stream everything is ordered on. */
-final class GpuDevice implements Device {
+public final class GpuDevice implements Device {
     private final CudaDriver driver;
     private final CudaDriver.Module module;
     private final Map<String, MemorySegment> functions = new HashMap<>();
@@ -20,7 +20,7 @@ final class GpuDevice implements Device {
     private final MemorySegment params, contextValue;
 
     /** Loads {@code ptx} and finds {@code symbols} in it; takes ownership of {@code driver}. */
-    GpuDevice(CudaDriver driver, String ptx, List<String> symbols) {
+    public GpuDevice(CudaDriver driver, String ptx, List<String> symbols) {
         this.driver = driver;
         module = driver.loadPtx(ptx);
         for (String s : symbols) functions.put(s, driver.function(module, s));
@@ -53,16 +53,16 @@ final class GpuDevice implements Device {
     @Override public void synchronize() { driver.synchronize(stream); }
 
     /** A kernel of the module (for callers that launch with their own parameters). */
-    MemorySegment function(String symbol) {
+    public MemorySegment function(String symbol) {
         MemorySegment f = functions.get(symbol);
         if (f == null) throw new IllegalArgumentException("the module has no kernel " + symbol);
         return f;
     }
 
     /** Events on this device's stream, for timing. */
-    CudaDriver driver() { return driver; }
+    public CudaDriver driver() { return driver; }
 
-    MemorySegment stream() { return stream; }
+    public MemorySegment stream() { return stream; }
 
     @Override
     public void close() {

@@ -1,9 +1,9 @@
-package dev.nnc.codegen.cuda;
+package dev.nnc.runtime.cuda;
 
 import java.lang.foreign.MemorySegment;
 
 /**
- * Where a {@link CudaModel}'s kernels run, with its module already loaded: device memory as
+ * Where a {@link CudaCompiledModel}'s kernels run, with its module already loaded: device memory as
  * addresses (longs), copies and launches ordered on one stream. {@link GpuDevice} is the GPU
  * through the driver API; the tests also run the same kernels on an emulator of the CUDA
  * execution model, so that the host logic and the kernels are checked without a GPU.

@@ -1,21 +1,21 @@
-package dev.nnc.codegen.cuda;
+package dev.nnc.runtime.cuda;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
 /** The launches of a call: each kernel's blocks for the call's symbol values, kernels without work left out. */
-record LaunchPlan(List<Step> steps) {
+public record LaunchPlan(List<Step> steps) {
 
     /** One launch: the kernel's index in its list, its symbol, blocks along x, y, z and threads per block. */
-    record Step(int kernel, String symbol, long[] blocks, int threads) {}
+    public record Step(int kernel, String symbol, long[] blocks, int threads) {}
 
-    static LaunchPlan of(List<PtxModule.Launch> launches, Map<String, Long> symbols) {
+    public static LaunchPlan of(List<KernelLaunch> launches, Map<String, Long> symbols) {
         List<Step> steps = new ArrayList<>();
         for (int i = 0; i < launches.size(); i++) {
-            PtxModule.Launch l = launches.get(i);
-            long[] blocks = l.grid().blocks(symbols);
-            if (!Grid.empty(blocks)) steps.add(new Step(i, l.symbol(), blocks, l.grid().threads()));
+            KernelLaunch l = launches.get(i);
+            long[] blocks = l.blocks(symbols);
+            if (!KernelLaunch.empty(blocks)) steps.add(new Step(i, l.symbol(), blocks, l.threads()));
         }
         return new LaunchPlan(List.copyOf(steps));
     }

@@ -1,4 +1,4 @@
-package dev.nnc.codegen.cuda;
+package dev.nnc.runtime.cuda;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
@@ -88,6 +88,14 @@ public final class CudaDriver {
 
     /** The compute capability as a number: 90 for sm_90. */
     public int computeCapability() { return computeCapability; }
+
+    /** @throws CudaUnavailable when this GPU is older than {@code gpu} (e.g. {@code sm_80}, compute capability {@code sm}) */
+    public void requireArchitecture(int sm, String gpu) {
+        if (computeCapability < sm) {
+            throw new CudaUnavailable("the GPU " + name + " is sm_" + computeCapability + " and cannot run PTX generated for "
+                    + gpu + "; compile with --gpu=sm_" + computeCapability);
+        }
+    }
 
     private int attribute(Arena a, int attribute) {
         MemorySegment v = a.allocate(JAVA_INT);
