@@ -4,6 +4,7 @@ import dev.nnc.codegen.jvm.ModelLoader;
 import dev.nnc.frontend.Frontend;
 import dev.nnc.ir.Graph;
 import dev.nnc.ir.SampleInputs;
+import dev.nnc.ir.kernel.KernelProgram;
 import dev.nnc.ir.kernel.Lowering;
 import dev.nnc.optimizer.report.FlopCounter;
 import dev.nnc.runtime.Model;
@@ -65,6 +66,10 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print one JSON object instead of text.")
     boolean json;
 
+    @Option(names = "--profile", description = {"After the timed runs, time every run-time kernel of the native backend",
+            "over the same number of calls: its share of the time, latency and GFLOP/s."})
+    boolean profile;
+
     @Mixin
     CompileOptions options;
 
@@ -88,6 +93,11 @@ final class BenchCommand implements Callable<Integer> {
         if (runs < 1) throw new UserError("--runs must be at least 1, got " + runs);
         if (!(warmup >= 0)) throw new UserError("--warmup must not be negative, got " + warmup);
         optimize.check();
+        if (profile && backend != Backend.NATIVE) {
+            throw new UserError("--profile times the kernels of the native backend, whose host calls them one by one; "
+                    + "add --backend=native (the JVM backend's kernels are inlined into one generated method)");
+        }
+        if (profile && json) throw new UserError("--profile prints a table; it cannot be combined with --json");
         Frontend.Result r = options.compile(file, err);
         Graph g = options.single(r);
         Map<String, Long> bound = bindDims(g);
@@ -95,8 +105,10 @@ final class BenchCommand implements Callable<Integer> {
         Map<String, Tensor> inputs = SampleInputs.generate(g, bound, 0);
         long flops = FlopCounter.count(Lowering.lower(g), bound);
         if (backend == Backend.NATIVE) {
-            try (var model = NativeCompilation.load(JvmCompilation.lower(g, optimize, err), nativeOptions.runnableTarget(), params)) {
-                report(g, model, inputs, flops, out);
+            KernelProgram program = JvmCompilation.lower(g, optimize, err);
+            try (var model = NativeCompilation.load(program, nativeOptions.runnableTarget(), params)) {
+                BenchTimer.Timing t = report(g, model, inputs, flops, out);
+                if (profile) KernelProfileTable.print(program, model, PreparedCall.of(model, inputs), t, bound, out);
             }
         } else {
             var compiled = JvmCompilation.compile(g, optimize, null, false, err);
@@ -129,7 +141,7 @@ final class BenchCommand implements Callable<Integer> {
         return bound;
     }
 
-    private void report(Graph g, Model model, Map<String, Tensor> inputs, long flops, PrintWriter out) {
+    private BenchTimer.Timing report(Graph g, Model model, Map<String, Tensor> inputs, long flops, PrintWriter out) {
         PreparedCall call = PreparedCall.of(model, inputs);
         BenchTimer.Timing t = BenchTimer.time(call::run, (long) (warmup * 1e9), runs, MIN_RUN_NANOS);
         double seconds = t.medianNanos() / 1e9;
@@ -141,7 +153,7 @@ final class BenchCommand implements Callable<Integer> {
                             + "\"p90_us\": %.4f, \"items_per_second\": %.2f, \"flops_per_call\": %d, \"gflops\": %.3f}%n",
                     g.name(), jsonString(file.toString()), backendName, batch, Parallel.threads(), t.warmupCalls(), t.runs(),
                     t.callsPerRun(), t.medianNanos() / 1e3, t.minNanos() / 1e3, t.p90Nanos() / 1e3, itemsPerSecond, flops, gflops);
-            return;
+            return t;
         }
         out.printf(Locale.ROOT, "%s on %s, batch %d (%s)%n", g.name(), file, batch, model.backendInfo());
         out.printf(Locale.ROOT, "  latency     median %s   min %s   p90 %s%n", duration(t.medianNanos()), duration(t.minNanos()),
@@ -149,6 +161,7 @@ final class BenchCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "  throughput  %,.1f items/s   %.2f GFLOP/s (%s per call)%n", itemsPerSecond, gflops, flopText(flops));
         out.printf(Locale.ROOT, "  (%d timed runs of %d call%s after %,d warm-up calls%s)%n", t.runs(), t.callsPerRun(),
                 t.callsPerRun() == 1 ? "" : "s", t.warmupCalls(), call.typed() ? "" : "; through run(Map), which allocates");
+        return t;
     }
 
     static String duration(double nanos) {

@@ -74,6 +74,7 @@ public class NativeCompiledModel extends CompiledModel implements AutoCloseable 
     private final List<ThreadState> states = new ArrayList<>();
     private final ThreadLocal<ThreadState> state = ThreadLocal.withInitial(this::newState);
     private volatile boolean closed;
+    private volatile KernelProfile profile;
 
     /**
      * @param signature as for {@link CompiledModel}, with a {@code workspace FLOATS} line per workspace
@@ -156,6 +157,14 @@ public class NativeCompiledModel extends CompiledModel implements AutoCloseable 
         return sizeFromLength(length, Math.toIntExact(perItem), spec.name(), spec.typeString());
     }
 
+    /** Times every run-time kernel of the following calls into {@code p} (null: stop timing). */
+    public void profile(KernelProfile p) {
+        if (p != null && p.kernels() != kernels.length) {
+            throw new IllegalArgumentException("profile has " + p.kernels() + " kernels, the model " + kernels.length);
+        }
+        profile = p;
+    }
+
     @Override
     public String backendInfo() {
         return "native backend: " + description + ", " + Parallel.threads() + " threads, " + kernels.length + " kernels";
@@ -193,8 +202,17 @@ public class NativeCompiledModel extends CompiledModel implements AutoCloseable 
             long arena = (long) arenaElements.invokeExact(ctx);
             ctx.setAtIndex(ADDRESS, 0, s.buffer(inputs.length + outputs.length, 4L * arena));
             schedule.invokeExact(ctx, s.schedule);
+            KernelProfile p = profile;
             for (int k = 0; k < kernels.length; k++) {
-                runKernel(k, ctx, s.schedule.getAtIndex(JAVA_LONG, 2L * k), s.schedule.getAtIndex(JAVA_LONG, 2L * k + 1) != 0);
+                long units = s.schedule.getAtIndex(JAVA_LONG, 2L * k);
+                boolean split = s.schedule.getAtIndex(JAVA_LONG, 2L * k + 1) != 0;
+                if (p == null || units <= 0) {
+                    runKernel(k, ctx, units, split);
+                } else {
+                    long start = System.nanoTime();
+                    runKernel(k, ctx, units, split);
+                    p.add(k, System.nanoTime() - start);
+                }
             }
         } catch (RuntimeException | Error e) {
             throw e;

@@ -38,6 +38,11 @@ public final class FlopCounter {
         return count(kernel, Sizes.all(batch));
     }
 
+    /** One kernel's flops with each symbolic dim bound by {@code dims}. */
+    public static long count(Kernel kernel, Map<String, Long> dims) {
+        return count(kernel, Sizes.of(dims));
+    }
+
     private static long count(Kernel kernel, ToLongFunction<Dim> size) {
         long out = numel(kernel.out().type().shape(), size);
         return switch (kernel) {
