@@ -10,6 +10,7 @@ import dev.nnc.optimizer.graph.BatchNormFolding;
 import dev.nnc.optimizer.graph.CommonSubexpressionElimination;
 import dev.nnc.optimizer.graph.ConstantFolding;
 import dev.nnc.optimizer.graph.DeadCodeElimination;
+import dev.nnc.optimizer.kernel.ConvPoolFusion;
 import dev.nnc.optimizer.kernel.ElementwiseFusion;
 import dev.nnc.optimizer.kernel.EpilogueFusion;
 import dev.nnc.optimizer.kernel.LayoutAssignment;
@@ -64,7 +65,7 @@ public final class PassManager {
                     List.of(new ConstantFolding(), new AlgebraicSimplification(), new BatchNormFolding(),
                             new CommonSubexpressionElimination(), new DeadCodeElimination()),
                     List.of(new MatMulTransposeFolding(), new LoadTimeHoisting(), new ElementwiseFusion(),
-                            new RowFusion(), new EpilogueFusion(), new LayoutAssignment(), new WeightLayoutFolding(),
+                            new RowFusion(), new EpilogueFusion(), new LayoutAssignment(), new ConvPoolFusion(), new WeightLayoutFolding(),
                             new MemoryPlanning()));
         };
     }

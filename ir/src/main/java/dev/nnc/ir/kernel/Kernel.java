@@ -72,13 +72,43 @@ public sealed interface Kernel {
      * {@code inputLayout} says (usually the same; an NHWC convolution may read an NCHW x, which
      * fuses the layout conversion into its patch gather); padding is [top, left, bottom, right];
      * bias (per output channel) may be null.
+     *
+     * <p>{@code pool}, when not empty, is a max pooling [kh, kw] fused after the epilogue, with
+     * stride = window and no padding (floor mode): out holds
+     * {@code max(epilogue(conv))} over each kh x kw block of the convolution's output, whose
+     * height and width ({@link #convHeight()}, {@link #convWidth()}) are then known numbers.
+     * Rows and columns past the last whole block are never computed.
      */
     record Conv2d(Buf out, Buf x, Buf weight, Buf bias, List<Integer> stride, List<Integer> padding,
-                  List<Integer> dilation, int groups, Layout layout, Layout inputLayout, Epilogue epilogue) implements Kernel {
+                  List<Integer> dilation, int groups, Layout layout, Layout inputLayout, Epilogue epilogue,
+                  List<Integer> pool) implements Kernel {
         public Conv2d {
             stride = frozen(stride);
             padding = frozen(padding);
             dilation = frozen(dilation);
+            pool = frozen(pool);
+        }
+
+        /** A convolution without a fused pooling. */
+        public Conv2d(Buf out, Buf x, Buf weight, Buf bias, List<Integer> stride, List<Integer> padding,
+                      List<Integer> dilation, int groups, Layout layout, Layout inputLayout, Epilogue epilogue) {
+            this(out, x, weight, bias, stride, padding, dilation, groups, layout, inputLayout, epilogue, List.of());
+        }
+
+        public boolean pooled() { return !pool.isEmpty(); }
+
+        /** The convolution's output height before pooling; x's height and the weight's must be known. */
+        public long convHeight() { return convSize(0); }
+
+        /** The convolution's output width before pooling; x's width and the weight's must be known. */
+        public long convWidth() { return convSize(1); }
+
+        private long convSize(int axis) {
+            int xAxis = inputLayout == Layout.NHWC ? 1 + axis : 2 + axis;
+            long in = x.type().shape().dim(xAxis).known().orElseThrow();
+            long k = weight.type().shape().dim(2 + axis).known().orElseThrow();
+            long span = in + padding.get(axis) + padding.get(axis + 2) - (long) dilation.get(axis) * (k - 1) - 1;
+            return Math.floorDiv(span, stride.get(axis)) + 1;
         }
 
         @Override public List<Buf> ins() {

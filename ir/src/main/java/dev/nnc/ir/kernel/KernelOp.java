@@ -28,8 +28,9 @@ enum KernelOp {
     ELEMENTWISE("elementwise", 0, Integer.MAX_VALUE),
     MATMUL("matmul", 2, 3, bool("transA"), bool("transB")),
     // input_layout defaults to layout: printed only for an NHWC convolution reading an NCHW x.
+    // pool: a fused max pooling [kh, kw] (stride = window), printed only when there is one.
     CONV2D("conv2d", 2, 3, ints("stride"), ints("padding"), ints("dilation"), integer("groups"), layout(),
-            new Attr("input_layout", AttrType.LAYOUT, null, "layout")),
+            new Attr("input_layout", AttrType.LAYOUT, null, "layout"), new Attr("pool", AttrType.INTS, List.of())),
     MAX_POOL2D("max_pool2d", 1, 1, ints("kernel"), ints("stride"), ints("padding"), bool("countIncludePad"), layout()),
     AVG_POOL2D("avg_pool2d", 1, 1, ints("kernel"), ints("stride"), ints("padding"), bool("countIncludePad"), layout()),
     REDUCE_SUM("reduce_sum", 1, 1, ints("axes")),
@@ -177,7 +178,7 @@ enum KernelOp {
         return switch (k) {
             case Elementwise e -> List.of();
             case MatMul m -> List.of(m.transA(), m.transB());
-            case Conv2d c -> Arrays.asList(c.stride(), c.padding(), c.dilation(), c.groups(), c.layout(), c.inputLayout());
+            case Conv2d c -> Arrays.asList(c.stride(), c.padding(), c.dilation(), c.groups(), c.layout(), c.inputLayout(), c.pool());
             case Pool2d p -> Arrays.asList(p.kernel(), p.stride(), p.padding(), p.countIncludePad(), p.layout());
             case Reduce r -> Arrays.asList(r.axes());
             case Softmax s -> List.of(s.axis(), s.scale());
@@ -203,7 +204,7 @@ enum KernelOp {
                     (Boolean) a.get(0), (Boolean) a.get(1), epilogue);
             case CONV2D -> new Conv2d(out, ins.get(0), ins.get(1), ins.size() > 2 ? ins.get(2) : null,
                     (List<Integer>) a.get(0), (List<Integer>) a.get(1), (List<Integer>) a.get(2),
-                    (Integer) a.get(3), (Kernel.Layout) a.get(4), (Kernel.Layout) a.get(5), epilogue);
+                    (Integer) a.get(3), (Kernel.Layout) a.get(4), (Kernel.Layout) a.get(5), epilogue, (List<Integer>) a.get(6));
             case MAX_POOL2D, AVG_POOL2D -> new Pool2d(out, ins.get(0), this == MAX_POOL2D ? PoolKind.MAX : PoolKind.AVG,
                     (List<Integer>) a.get(0), (List<Integer>) a.get(1), (List<Integer>) a.get(2), (Boolean) a.get(3),
                     (Kernel.Layout) a.get(4));

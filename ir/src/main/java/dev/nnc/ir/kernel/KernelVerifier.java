@@ -486,8 +486,31 @@ public final class KernelVerifier {
                     "the bias " + conv.bias().type() + " is not [" + w.get(0) + "]");
         }
         List<Integer> s = conv.stride(), p = conv.padding(), d = conv.dilation();
+        if (conv.pooled()) {
+            pooled(c, conv, x, w, out);
+            return;
+        }
         spatial(c, "height", x.get(2), w.get(2), p.get(0), p.get(2), s.get(0), d.get(0), out.get(2));
         spatial(c, "width", x.get(3), w.get(3), p.get(1), p.get(3), s.get(1), d.get(1), out.get(3));
+    }
+
+    /** A fused max pooling: a window of two sizes of 1 or more over a convolution output of known size, floor mode. */
+    private void pooled(Check c, Conv2d conv, List<Dim> x, List<Dim> w, List<Dim> out) {
+        List<Integer> pool = conv.pool();
+        boolean ok = c.require(pool.size() == 2 && pool.stream().allMatch(k -> k >= 1),
+                "pool " + KernelPrinter.value(pool) + " is not two sizes of 1 or more");
+        ok &= c.require(x.get(2).isKnown() && x.get(3).isKnown() && w.get(2).isKnown() && w.get(3).isKnown(),
+                "a pooled convolution needs x's height and width and the kernel's as numbers, but they are "
+                        + x.get(2) + ", " + x.get(3) + ", " + w.get(2) + ", " + w.get(3));
+        if (!ok) return;
+        long[] conv2d = {conv.convHeight(), conv.convWidth()};
+        String[] names = {"height", "width"};
+        for (int i = 0; i < 2; i++) {
+            long expected = conv2d[i] / pool.get(i);
+            c.require(conv2d[i] >= pool.get(i) && sizes.same(out.get(2 + i), Dim.of(expected)),
+                    "the output " + names[i] + " " + out.get(2 + i) + " is not the convolution's " + conv2d[i]
+                            + " pooled by " + pool.get(i) + " = " + expected);
+        }
     }
 
     private void pool2d(Check c, Pool2d p) {

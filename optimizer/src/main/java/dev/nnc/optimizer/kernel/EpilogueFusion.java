@@ -96,7 +96,7 @@ public final class EpilogueFusion implements KernelPass {
         return switch (m) {
             case MatMul mm -> new MatMul(e.out(), mm.a(), mm.b(), bias, mm.transA(), mm.transB(), epilogue);
             case Conv2d c -> new Conv2d(e.out(), c.x(), c.weight(), bias, c.stride(), c.padding(), c.dilation(), c.groups(),
-                    c.layout(), c.inputLayout(), epilogue);
+                    c.layout(), c.inputLayout(), epilogue, c.pool());
             default -> throw new IllegalStateException();
         };
     }

@@ -34,7 +34,7 @@ final class KernelBufs {
             case MatMul m -> new MatMul(out.apply(m.out()), in.apply(m.a()), in.apply(m.b()), optional(m.bias(), in),
                     m.transA(), m.transB(), epilogue(m.epilogue(), in));
             case Conv2d c -> new Conv2d(out.apply(c.out()), in.apply(c.x()), in.apply(c.weight()), optional(c.bias(), in),
-                    c.stride(), c.padding(), c.dilation(), c.groups(), c.layout(), c.inputLayout(), epilogue(c.epilogue(), in));
+                    c.stride(), c.padding(), c.dilation(), c.groups(), c.layout(), c.inputLayout(), epilogue(c.epilogue(), in), c.pool());
             case Pool2d p -> new Pool2d(out.apply(p.out()), in.apply(p.x()), p.kind(), p.kernel(), p.stride(), p.padding(),
                     p.countIncludePad(), p.layout());
             case Reduce r -> new Reduce(out.apply(r.out()), in.apply(r.x()), r.kind(), r.axes());

@@ -628,7 +628,7 @@ public final class LayoutAssignment implements KernelPass {
                     Epilogue e = c.epilogue().ins().isEmpty() ? c.epilogue()
                             : new Epilogue(ins.subList(first, epilogue), c.epilogue().expr());
                     yield new Conv2d(nhwcView(c.out()), ins.get(0), ins.get(1), c.bias() == null ? null : ins.get(2),
-                            c.stride(), c.padding(), c.dilation(), c.groups(), Layout.NHWC, nchwX ? Layout.NCHW : Layout.NHWC, e);
+                            c.stride(), c.padding(), c.dilation(), c.groups(), Layout.NHWC, nchwX ? Layout.NCHW : Layout.NHWC, e, c.pool());
                 }
                 case Pool2d p -> new Pool2d(nhwcView(p.out()), ins.get(0), p.kind(), p.kernel(), p.stride(), p.padding(),
                         p.countIncludePad(), Layout.NHWC);

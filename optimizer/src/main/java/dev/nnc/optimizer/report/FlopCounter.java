@@ -56,7 +56,10 @@ public final class FlopCounter {
                 // Weights are OIHW: I·KH·KW multiply-adds per output element.
                 Shape w = c.weight().type().shape();
                 long window = numel(w, size) / size.applyAsLong(w.dim(0));
-                yield 2 * out * window + (c.bias() == null ? 0 : out) + out * epilogueOps(c.epilogue());
+                // A fused pooling computes every convolution output of its windows, then one comparison each.
+                long convOut = c.pooled() ? out * c.pool().get(0) * c.pool().get(1) : out;
+                yield 2 * convOut * window + (c.bias() == null ? 0 : convOut) + convOut * epilogueOps(c.epilogue())
+                        + (c.pooled() ? convOut : 0);
             }
             case Kernel.Pool2d p -> numel(p.x().type().shape(), size);
             case Kernel.Reduce r -> numel(r.x().type().shape(), size);
