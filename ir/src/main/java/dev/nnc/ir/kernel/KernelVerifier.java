@@ -504,12 +504,13 @@ public final class KernelVerifier {
                         + x.get(2) + ", " + x.get(3) + ", " + w.get(2) + ", " + w.get(3));
         if (!ok) return;
         long[] conv2d = {conv.convHeight(), conv.convWidth()};
+        if (!c.require(conv2d[0] >= pool.get(0) && conv2d[1] >= pool.get(1), "pool " + KernelPrinter.value(pool)
+                + " is larger than the convolution's " + conv2d[0] + "x" + conv2d[1] + " output")) return;
         String[] names = {"height", "width"};
         for (int i = 0; i < 2; i++) {
             long expected = conv2d[i] / pool.get(i);
-            c.require(conv2d[i] >= pool.get(i) && sizes.same(out.get(2 + i), Dim.of(expected)),
-                    "the output " + names[i] + " " + out.get(2 + i) + " is not the convolution's " + conv2d[i]
-                            + " pooled by " + pool.get(i) + " = " + expected);
+            c.require(sizes.same(out.get(2 + i), Dim.of(expected)), "the output " + names[i] + " " + out.get(2 + i)
+                    + " is not the convolution's " + conv2d[i] + " pooled by " + pool.get(i) + " = " + expected);
         }
     }
 

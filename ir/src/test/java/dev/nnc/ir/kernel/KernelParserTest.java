@@ -114,6 +114,18 @@ class KernelParserTest {
                 "expected a layout (nchw or nhwc) for 'input_layout' but found 'nhcw'");
     }
 
+    /** A fused max pooling prints as pool=[kh,kw] after the layouts, and only when there is one. */
+    @Test void roundTripsAFusedPooling() {
+        String text = "conv2d(in:x : f32[1,3,9,9], w:k : f32[2,3,3,3]) -> out:y : f32[1,3,3,2] {stride=[1,1],"
+                + " padding=[0,0,0,0], dilation=[1,1], groups=1, layout=nhwc, input_layout=nchw, pool=[2,2]} epilogue() = relu(%0)";
+        Conv2d c = (Conv2d) KernelParser.parseKernel(text);
+        assertEquals(List.of(2, 2), c.pool());
+        assertEquals(text, KernelPrinter.print(c));
+        Conv2d plain = (Conv2d) KernelParser.parseKernel(text.replace(", pool=[2,2]", ""));
+        assertEquals(List.of(), plain.pool());
+        assertEquals(text.replace(", pool=[2,2]", ""), KernelPrinter.print(plain));
+    }
+
     @Test void roundTripsDerivedWeightsAndPrepareKernels() {
         KernelProgram p = TestKernels.prepared();
         KernelVerifier.verify(p);

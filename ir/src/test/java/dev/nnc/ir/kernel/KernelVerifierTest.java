@@ -417,6 +417,30 @@ class KernelVerifierTest {
                 "the output width 3 is not floor((8+0+0-1*(2-1)-1)/2)+1 = 4");
     }
 
+    @Test void convolutionWithAFusedMaxPooling() {
+        Buf x = in("x", f32(B, 13, 13, 4)), k = w("k", f32(6, 4, 3, 3));
+        List<Integer> one = ints(1, 1), none = ints(0, 0, 0, 0);
+        // An 11x11 convolution output pooled by 2 in floor mode: 5x5.
+        Conv2d pooled = new Conv2d(out("y", f32(B, 5, 5, 6)), x, k, null, one, none, one, 1, Layout.NHWC, Layout.NHWC, Epilogue.RELU,
+                ints(2, 2));
+        assertValid(pooled);
+        assertEquals(11, pooled.convHeight());
+        assertEquals(11, pooled.convWidth());
+        assertValid(new Conv2d(out("y", f32(B, 3, 11, 6)), x, k, null, one, none, one, 1, Layout.NHWC, Layout.NHWC, Epilogue.NONE,
+                ints(3, 1)));
+        // An NCHW image: the convolution's size comes from x's last two dims.
+        assertValid(new Conv2d(out("y", f32(B, 3, 2, 6)), in("x", f32(B, 4, 8, 7)), k, null, one, none, one, 1, Layout.NHWC,
+                Layout.NCHW, Epilogue.RELU, ints(2, 2)));
+        assertInvalid(new Conv2d(out("y", f32(B, 6, 5, 6)), x, k, null, one, none, one, 1, Layout.NHWC, Layout.NHWC, Epilogue.NONE,
+                ints(2, 2)), "the output height 6 is not the convolution's 11 pooled by 2 = 5");
+        assertInvalid(new Conv2d(out("y", f32(B, 5, 5, 6)), x, k, null, one, none, one, 1, Layout.NHWC, Layout.NHWC, Epilogue.NONE,
+                ints(2, 0)), "pool [2,0] is not two sizes of 1 or more");
+        assertInvalid(new Conv2d(out("y", f32(B, 0, 0, 6)), x, k, null, one, none, one, 1, Layout.NHWC, Layout.NHWC, Epilogue.NONE,
+                ints(12, 12)), "pool [12,12] is larger than the convolution's 11x11 output");
+        assertInvalid(new Conv2d(out("y", f32(B, 5, 5, 6)), in("x", f32(B, "H", 13, 4)), k, null, one, none, one, 1,
+                Layout.NHWC, Layout.NHWC, Epilogue.NONE, ints(2, 2)), "a pooled convolution needs x's height and width");
+    }
+
     @Test void aRandomProgramWithoutAKernelThatOthersReadIsRejected() {
         Random r = new Random(1);
         for (long seed = 0; seed < 100; seed++) {
