@@ -17,7 +17,7 @@ import java.util.Set;
 import picocli.CommandLine;
 import picocli.CommandLine.Option;
 
-/** {@code -O0/-O1/-O2}, {@code --print-after}, {@code --print-after-all}, {@code --time-passes}: how every compiling command optimizes. */
+/** {@code -O0/-O1/-O2}, {@code --disable-pass}, {@code --print-after}, {@code --print-after-all}, {@code --time-passes}: how every compiling command optimizes. */
 final class OptimizeOptions {
     @Option(names = {"-O", "--opt-level"}, paramLabel = "LEVEL", defaultValue = "2", converter = LevelConverter.class,
             description = "Optimization level: -O0 lowers one kernel per op, -O1 adds graph cleanups, elementwise fusion "
@@ -28,6 +28,11 @@ final class OptimizeOptions {
             description = "Print the IR after PASS to standard error (repeatable, or a comma list): graph IR after a "
                     + "graph pass, kernel IR after 'lower' and after the kernel passes. An unknown name lists the passes.")
     List<String> printAfter = new ArrayList<>();
+
+    @Option(names = "--disable-pass", paramLabel = "PASS", split = ",",
+            description = "Leave PASS out of the pipeline (repeatable, or a comma list), e.g. to measure what it gains or to "
+                    + "work around a problem. An unknown name lists the passes.")
+    List<String> disabled = new ArrayList<>();
 
     @Option(names = "--print-after-all", description = "Print the IR after every pass (and after 'lower') to standard error.")
     boolean printAfterAll;
@@ -46,8 +51,16 @@ final class OptimizeOptions {
         }
     }
 
-    /** The chosen level's pipeline without listeners, e.g. for {@code nnc verify}'s bisection. */
-    PassManager pipeline() { return PassManager.forLevel(level); }
+    /** The chosen level's pipeline without the disabled passes and without listeners, e.g. for {@code nnc verify}'s bisection. */
+    PassManager pipeline() {
+        PassManager all = PassManager.forLevel(level);
+        List<String> unknown = disabled.stream().filter(n -> !all.passNames().contains(n)).distinct().toList();
+        if (!unknown.isEmpty()) {
+            throw new UserError("--disable-pass: no pass named " + String.join(", ", unknown.stream().map(s -> "'" + s + "'").toList())
+                    + " at -" + level + "; the passes are: " + String.join(", ", all.passNames()));
+        }
+        return all.without(disabled);
+    }
 
     /** Every step name {@code --print-after} accepts at this level, in run order (lowering included). */
     List<String> stepNames() {

@@ -16,11 +16,20 @@ import dev.nnc.ir.kernel.Kernel;
  * micro-kernel down the rows. The B panel, which the rows reuse from L1/L2, comes from the
  * load-time packing (a weight), straight from B (an untransposed activation, when there are too
  * few rows to repay a copy), or from a copy on the stack. k is sliced only when something is
- * packed on the stack; later slices add to the unit's C tile, which is still in cache.
+ * packed on the stack, or when a weight is too deep for its panel to stay in L2; later slices
+ * add to the unit's C tile, which is still in cache.
  */
 final class GemmGrid {
     /** Units to aim for when whole rows give fewer: enough to balance 2 to 4 threads. */
     private static final int TARGET_UNITS = 8;
+    /**
+     * A weight deeper than this is sliced along k: a whole panel (k x nr floats, over 1 MiB)
+     * would leave L2 before the next block of mr rows reads it again, so every row block
+     * streamed the weight from memory (catsdogs_cnn's first dense layer at batch 32: 4 x 76 MB).
+     */
+    private static final long DEEP_K = 5461;
+    /** Slice depth of such a weight: a 1024 x nr slice (192 KiB at nr = 48) stays in L2 for all the unit's rows. */
+    private static final int DEEP_KC = 1024;
 
     /** How the micro-kernel gets B's panels. */
     private enum BSource {
@@ -60,7 +69,10 @@ final class GemmGrid {
         else bSource = BSource.PACKED_AT_RUN_TIME;
         // A transposed A column is m floats apart from the next: beyond a vector's worth of rows, pack.
         packA = problem.aLayout() == ALayout.COLUMNS && knownRows > blocking.lanes();
-        boolean sliced = packA || bSource == BSource.PACKED_AT_RUN_TIME;
+        boolean deepWeight = bSource == BSource.PACKED_AT_LOAD && problem.k().known().orElse(0) > DEEP_K;
+        boolean sliced = packA || bSource == BSource.PACKED_AT_RUN_TIME || deepWeight;
+        // Stack-packed operands bound the slice by the stack they take; a weight packed at load only by L2.
+        int sliceDepth = packA || bSource == BSource.PACKED_AT_RUN_TIME ? blocking.kc() : DEEP_KC;
         // Rows read in place while B is copied per unit: more rows share each copy, and a slice of them stays in L2.
         mc = bSource == BSource.PACKED_AT_RUN_TIME && !packA ? 4 * blocking.mc() : blocking.mc();
         Kernel.Epilogue e = kernel.epilogue();
@@ -82,7 +94,7 @@ final class GemmGrid {
         nc = GemmIr.mul(f, panelsPerBlock, Integer.toString(blocking.nr()));
         nBlocks = GemmIr.ceilDiv(f, panels, panelsPerBlock);
         // Slices of equal depth, at most kc deep.
-        slices = sliced ? GemmIr.max(f, "1", GemmIr.ceilDiv(f, k, blocking.kc())) : "1";
+        slices = sliced ? GemmIr.max(f, "1", GemmIr.ceilDiv(f, k, sliceDepth)) : "1";
         kc = sliced ? GemmIr.ceilDiv(f, k, slices) : k;
     }
 

@@ -33,6 +33,11 @@ final class Differential {
     }
 
     static void check(KernelProgram p, int batch, long seed) {
+        check(p, batch, seed, REL, ABS);
+    }
+
+    /** As {@link #check(KernelProgram, int, long)} with another tolerance: |native - jvm| <= rel * |jvm| + abs. */
+    static void check(KernelProgram p, int batch, long seed, double rel, double abs) {
         KernelVerifier.verify(p);
         Random rng = new Random(seed);
         Map<String, Long> bindings = Map.of("B", (long) batch);
@@ -51,7 +56,7 @@ final class Differential {
             for (int i = 0; i < a.size(); i++) {
                 double x = e.getValue().getDouble(i), y = a.getDouble(i);
                 if (Double.isNaN(x) && Double.isNaN(y)) continue;
-                if (!(Math.abs(x - y) <= REL * Math.abs(x) + ABS)) {
+                if (!(Math.abs(x - y) <= rel * Math.abs(x) + abs)) {
                     fail("output " + e.getKey() + " element " + i + ": jvm " + x + ", native " + y + " (batch " + batch
                             + ", seed " + seed + ")\n" + text);
                 }

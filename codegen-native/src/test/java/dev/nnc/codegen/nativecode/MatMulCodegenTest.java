@@ -105,6 +105,22 @@ class MatMulCodegenTest {
         check(cases, 1);
     }
 
+    /**
+     * Weights deeper than an L2-sized panel (k > 5461) are sliced along k, 1024 deep; the slices
+     * add up in C, and bias and relu apply on the first and last slice only. The sums have a
+     * standard deviation of about 0.25·sqrt(k) ≈ 20 (Gaussian operands of sd 0.5), so two
+     * summation orders differ by up to ~1e-4 absolute: the tolerance is 1e-4·|x| + 5e-4.
+     */
+    @Test
+    void deepWeightsInSlices() {
+        List<Case> cases = List.of(
+                Case.of(33, 70, 6000, false, true, true, true, true),
+                Case.of(1, 17, 7169, false, true, true, false, true),
+                Case.of(9, 49, 5462, false, false, true, true, false),
+                Case.of(20, 5, 5461, false, true, true, true, true));
+        for (int batch : new int[] {1, 2}) Differential.check(KernelParser.parse(program(cases)), batch, 77 + batch, 1e-4, 5e-4);
+    }
+
     @Test
     void square256() {
         check(List.of(Case.of(256, 256, 256, false, false, true, true, false),
