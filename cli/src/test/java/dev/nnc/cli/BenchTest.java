@@ -68,6 +68,49 @@ class BenchTest {
         assertEquals("\"native\"", field(r.out(), "backend"));
     }
 
+    /** One row per native kernel, in order, with its share of the kernels' time; the shares add up to 100 %. */
+    @Test
+    void profileTimesEveryNativeKernel() {
+        MainTest.Run r = bench(MLP, "--backend=native", "--batch", "8", "--profile");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("kernels over "), r.out());
+        Matcher row = Pattern.compile("(?m)^ +(\\d+) +([0-9.]+)% +[0-9.]+ (ns|µs|ms) +[0-9.]* +(matmul|elementwise|softmax)\\b.*$")
+                .matcher(r.out());
+        int rows = 0;
+        double shares = 0;
+        while (row.find()) {
+            assertEquals(rows++, Integer.parseInt(row.group(1)), r.out());
+            shares += Double.parseDouble(row.group(2));
+        }
+        assertEquals(3, rows, "the MLP's three kernels at -O2: " + r.out());
+        assertEquals(100, shares, 0.5, r.out());
+        assertTrue(r.out().contains("matmul -> f32[B,128] then relu(%0)"), r.out());
+    }
+
+    @Test
+    void profileNeedsTheNativeBackendAndText() {
+        MainTest.Run jvm = bench(MLP, "--profile");
+        assertEquals(1, jvm.code());
+        assertTrue(jvm.err().contains("error: --profile times the kernels of the native backend"), jvm.err());
+        MainTest.Run json = bench(MLP, "--backend=native", "--profile", "--json");
+        assertEquals(1, json.code());
+        assertTrue(json.err().contains("error: --profile prints a table; it cannot be combined with --json"), json.err());
+    }
+
+    /** --disable-pass leaves a pass out (fewer fusions: more kernels) and names the passes when it does not know one. */
+    @Test
+    void disablePass() {
+        MainTest.Run all = nnc(EXAMPLES.resolve("mnist_cnn.nn").toString(), "--stats=json");
+        MainTest.Run without = nnc(EXAMPLES.resolve("mnist_cnn.nn").toString(), "--stats=json", "--disable-pass=fuse-conv-pool");
+        assertEquals(0, all.code(), all.err());
+        assertEquals(0, without.code(), without.err());
+        assertEquals(Long.parseLong(field(all.out(), "kernels")) + 2, Long.parseLong(field(without.out(), "kernels")), without.out());
+        MainTest.Run bad = nnc(MLP, "--stats", "--disable-pass=fuse-everything");
+        assertEquals(1, bad.code());
+        assertTrue(bad.err().contains("error: --disable-pass: no pass named 'fuse-everything' at -O2; the passes are: constant-folding,"),
+                bad.err());
+    }
+
     @Test
     void badOptionsAreUserErrors(@TempDir Path dir) throws Exception {
         MainTest.Run zero = bench(MLP, "--batch", "0");
