@@ -17,6 +17,7 @@ import dev.nnc.optimizer.kernel.LayoutAssignment;
 import dev.nnc.optimizer.kernel.LoadTimeHoisting;
 import dev.nnc.optimizer.kernel.MatMulTransposeFolding;
 import dev.nnc.optimizer.kernel.MemoryPlanning;
+import dev.nnc.optimizer.kernel.PointwiseConvMatMul;
 import dev.nnc.optimizer.kernel.RowFusion;
 import dev.nnc.optimizer.kernel.WeightLayoutFolding;
 import java.util.ArrayList;
@@ -65,7 +66,7 @@ public final class PassManager {
                     List.of(new ConstantFolding(), new AlgebraicSimplification(), new BatchNormFolding(),
                             new CommonSubexpressionElimination(), new DeadCodeElimination()),
                     List.of(new MatMulTransposeFolding(), new LoadTimeHoisting(), new ElementwiseFusion(),
-                            new RowFusion(), new EpilogueFusion(), new LayoutAssignment(), new ConvPoolFusion(), new WeightLayoutFolding(),
+                            new RowFusion(), new EpilogueFusion(), new LayoutAssignment(), new ConvPoolFusion(), new PointwiseConvMatMul(), new WeightLayoutFolding(),
                             new MemoryPlanning()));
         };
     }

@@ -228,7 +228,7 @@ class WeightLayoutFoldingTest {
     void examplesLoseTheTransposeBeforeTheDenseLayer(String model) {
         Graph g = example(model);
         PassManager o2 = PassManager.forLevel(OptLevel.O2).verifyEach(true);
-        assertTrue(o2.passNames().indexOf(PASS) == o2.passNames().indexOf("fuse-conv-pool") + 1
+        assertTrue(o2.passNames().indexOf(PASS) == o2.passNames().indexOf("pointwise-conv-as-matmul") + 1
                 && o2.passNames().indexOf("plan-memory") == o2.passNames().indexOf(PASS) + 1, o2.passNames()::toString);
         KernelProgram before = o2.without(List.of(PASS)).run(g), after = o2.run(g);
         assertEquals(before.kernels().size() - 1, after.kernels().size(), () -> KernelPrinter.print(after));
