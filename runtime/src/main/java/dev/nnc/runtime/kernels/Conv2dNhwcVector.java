@@ -47,6 +47,8 @@ final class Conv2dNhwcVector {
     private static final int MB_MAX = 256;
     /** Most floats of a pooled band's convolution output (64 KiB): it is pooled while still in L1/L2. */
     private static final int BAND = 1 << 14;
+    /** Convolution pixels a pooled task computes at least, when BAND allows: few partial 8-row tiles. */
+    private static final int BAND_ROWS = 96;
 
     private static final ThreadLocal<Job> JOBS = ThreadLocal.withInitial(Job::new);
 
@@ -136,8 +138,13 @@ final class Conv2dNhwcVector {
         boolean pooled;
         int pkh, pkw;
         private int m, k, kc, kBlocks, mb, nSplit, panelsPerTask, panels;
-        /** Pooled: output rows and columns, and the band partition (pooled columns per segment, segments per row). */
-        private int ph, pw, pseg, segs;
+        /**
+         * Pooled: output rows and columns, and the partition: bands (pooled rows over all
+         * images), bands per task, pooled columns per segment, segments per band.
+         */
+        private int ph, pw, bands, bandsPerTask, pseg, segs;
+        /** Output rows per image that the walks visit (see {@link #block}): oh, or the pooled windows' ph * pkh. */
+        private int walkH;
         /** 1x1, stride 1, no padding: row i of A is pixel i of x. */
         private boolean direct;
         /** For an NCHW x: where patch column p lies relative to the window's top-left input of channel 0. */
@@ -156,6 +163,7 @@ final class Conv2dNhwcVector {
                 ph = oh / pkh;
                 pw = ow / pkw;
             }
+            walkH = pooled ? ph * pkh : oh;
             // Rows of the convolution actually computed: a pooling skips those past its last whole window.
             m = pooled ? batch * ph * pkh * pw * pkw : batch * oh * ow;
             long work = (long) m * o * k;
@@ -181,23 +189,38 @@ final class Conv2dNhwcVector {
         }
 
         /**
-         * Tasks of bands: image n, pooled row py, a segment of pooled columns, and a range of
-         * panels. A band's convolution output (pkh rows x its columns x O) must fit in
-         * {@code BAND} floats; with too few bands for the threads (a late layer at batch 1) the
-         * panels are split first (no extra partial tiles), then the columns.
+         * Tasks of bands: a run of pooled rows (image after image), a segment of pooled columns,
+         * and a range of panels. A task's convolution output (its bands' pkh rows x its columns
+         * x O) must fit in {@code BAND} floats. A run is long enough for {@code BAND_ROWS}
+         * convolution pixels, or a whole number of tiles, so that few tiles are partial; with too
+         * few tasks for the threads
+         * (a late layer at batch 1) runs shrink to one band, then the panels are split (no
+         * extra partial tiles), then the columns.
          */
         private int planBands(int batch, int mbMax, int target) {
-            int bands = batch * ph;
-            pseg = Math.max(1, Math.min(pw, BAND / (pkh * pkw * Math.max(o, 1))));
+            bands = batch * ph;
+            int bandFloats = pkh * pkw * Math.max(o, 1);
+            pseg = Math.max(1, Math.min(pw, BAND / bandFloats));
             segs = (pw + pseg - 1) / pseg;
-            splitPanels(bands * segs, target);
-            if (bands * segs * nSplit < target) {
-                segs = Math.min(pw, (target + bands * nSplit - 1) / (bands * nSplit));
+            int rows = pkh * pseg * pkw;
+            int most = Math.max(1, Math.min(BAND / (bandFloats * pseg), bands * segs / target));
+            bandsPerTask = Math.min(most, (BAND_ROWS + rows - 1) / rows);
+            // A few bands more where that makes the rows a whole number of tiles.
+            for (int r = bandsPerTask; r <= Math.min(most, 2 * bandsPerTask); r++) {
+                if (r * rows % MR == 0) {
+                    bandsPerTask = r;
+                    break;
+                }
+            }
+            int runs = (bands + bandsPerTask - 1) / bandsPerTask;
+            splitPanels(runs * segs, target);
+            if (runs * segs * nSplit < target) {
+                segs = Math.min(pw, (target + runs * nSplit - 1) / (runs * nSplit));
                 pseg = (pw + segs - 1) / segs;
                 segs = (pw + pseg - 1) / pseg;
             }
-            mb = Math.min(GemmVector.roundUp(pkh * pseg * pkw, MR), mbMax);
-            return bands * segs * nSplit;
+            mb = Math.min(GemmVector.roundUp(bandsPerTask * pkh * pseg * pkw, MR), mbMax);
+            return runs * segs * nSplit;
         }
 
         /** Splits the B panels into nSplit ranges when {@code units} alone are fewer than target. */
@@ -221,44 +244,50 @@ final class Conv2dNhwcVector {
         }
 
         /**
-         * One band of a pooled convolution, panels [jp0, jp1): its pkh convolution rows x
-         * (segment x pkw) columns into the thread's scratch, in blocks of at most mb rows, then
-         * each window's max into out. The band's pixels are walked with {@code ox0} and
-         * {@code span} (see {@link #block}), so its rows follow each other in the scratch.
+         * One run of bands of a pooled convolution, panels [jp0, jp1): their pkh convolution rows
+         * x (segment x pkw) columns into the thread's scratch, in blocks of at most mb rows, then
+         * each window's max into out. The pixels are walked with {@code ox0} and {@code span}
+         * (see {@link #block}) over the walkH = ph * pkh rows per image that the windows cover,
+         * so the run's rows follow each other in the scratch, also across images.
          */
-        private void band(int unit, int jp0, int jp1) {
-            int seg = unit % segs;
-            int row = unit / segs;
-            int n = row / ph;
-            int py = row - n * ph;
+        private void band(int task, int jp0, int jp1) {
+            int seg = task % segs;
+            int b0 = task / segs * bandsPerTask;
+            int b1 = Math.min(b0 + bandsPerTask, bands);
             int px0 = seg * pseg;
             int px1 = Math.min(pw, px0 + pseg);
             int ox0 = px0 * pkw;
             int span = (px1 - px0) * pkw;
-            int rows = pkh * span;
-            int v0 = (n * oh + py * pkh) * span;
+            int bandRows = pkh * span;
+            int rows = (b1 - b0) * bandRows;
+            // Band b (= n * ph + py) starts at the walk's row n * walkH + py * pkh = b * pkh.
+            int v0 = b0 * bandRows;
             float[] conv = GemmScratch.get().band(rows * o);
             for (int i = 0; i < rows; i += mb) {
                 block(v0 + i, v0 + Math.min(rows, i + mb), jp0, jp1, conv, i * o, ox0, span);
             }
             int c0 = jp0 * NR;
             int c1 = Math.min(o, jp1 * NR);
-            for (int px = px0, d = outOff + ((n * ph + py) * pw + px0) * o + c0; px < px1; px++, d += o) {
-                Pool2dNhwcVector.maxWindow(conv, (px - px0) * pkw * o + c0, span * o, o, pkh, pkw, c1 - c0, out, d);
+            for (int b = b0; b < b1; b++) {
+                int s = (b - b0) * bandRows * o + c0;
+                for (int px = px0, d = outOff + (b * pw + px0) * o + c0; px < px1; px++, d += o, s += pkw * o) {
+                    Pool2dNhwcVector.maxWindow(conv, s, span * o, o, pkh, pkw, c1 - c0, out, d);
+                }
             }
         }
 
         /**
          * Output pixels [i0, i1) of a walk, panels [jp0, jp1), into dst: pixel i's channel j at
-         * {@code dstOff + (i - i0) * o + j}. The walk visits columns [ox0, ox0 + span) of each
-         * output row in turn, image after image: pixel i is (n, oy, ox0 + i % span) with
-         * {@code i / span = n * oh + oy}. The whole output is the walk (0, ow).
+         * {@code dstOff + (i - i0) * o + j}. The walk visits columns [ox0, ox0 + span) of the
+         * first walkH output rows in turn, image after image: pixel i is (n, oy, ox0 + i % span)
+         * with {@code i / span = n * walkH + oy}. The whole output is the walk (0, ow) with
+         * walkH = oh.
          */
         private void block(int i0, int i1, int jp0, int jp1, float[] dst, int dstOff, int ox0, int span) {
             GemmScratch scratch = GemmScratch.get();
             float[] tile = scratch.tile;
             // Reading x in place needs the walk's pixels to be x's, in x's order.
-            boolean direct = this.direct && ox0 == 0 && span == ow;
+            boolean direct = this.direct && ox0 == 0 && span == ow && walkH == oh;
             int full = i0 + (i1 - i0) / MR * MR;
             for (int pc = 0; pc < k; pc += kc) {
                 int kcs = Math.min(kc, k - pc);
@@ -349,8 +378,8 @@ final class Conv2dNhwcVector {
          */
         private void im2col(int from, int to, int pc, int kcs, float[] dst, int dstOff, int ld, int ox0, int span) {
             int q = from / span;
-            int n = q / oh;
-            int oy = q - n * oh;
+            int n = q / walkH;
+            int oy = q - n * walkH;
             int ox = ox0 + from - q * span;
             int end = ox0 + span;
             boolean whole = pc == 0 && kcs == k;
@@ -379,7 +408,7 @@ final class Conv2dNhwcVector {
                 }
                 if (++ox == end) {
                     ox = ox0;
-                    if (++oy == oh) {
+                    if (++oy == walkH) {
                         oy = 0;
                         n++;
                     }
@@ -402,8 +431,8 @@ final class Conv2dNhwcVector {
             for (int g = from, ao = 0; g < to; g += MR, ao += MR * kcs) {
                 int rows = Math.min(MR, to - g);
                 int row = g / span;
-                int n = row / oh;
-                int oy = row - n * oh;
+                int n = row / walkH;
+                int oy = row - n * walkH;
                 int ox = ox0 + g - row * span;
                 if (rows == MR && sw == 2 && ox + MR <= end && inside(oy, ox, ox + MR - 1)) {
                     int base = xOff + n * image + (oy * sh - pt) * w + 2 * ox - pl;
@@ -425,8 +454,8 @@ final class Conv2dNhwcVector {
                     }
                     // The group wraps onto the walk's next output row (of this image or the next one).
                     int first = end - ox;
-                    int n2 = (row + 1) / oh;
-                    int oy2 = row + 1 - n2 * oh;
+                    int n2 = (row + 1) / walkH;
+                    int oy2 = row + 1 - n2 * walkH;
                     if (first < MR && MR - first <= span && inside(oy, ox, end - 1)
                             && inside(oy2, ox0, ox0 + MR - first - 1)) {
                         int base = xOff + n * image + (oy * sh - pt) * w + ox - pl;
@@ -444,7 +473,7 @@ final class Conv2dNhwcVector {
                     panelRow(n, oy * sh - pt, ox * sw - pl, pc, kcs, ap, ao + r);
                     if (++ox == end) {
                         ox = ox0;
-                        if (++oy == oh) {
+                        if (++oy == walkH) {
                             oy = 0;
                             n++;
                         }

@@ -25,7 +25,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * <p>Cases are seeded random draws (batch 1-3, C, O, kernel 1-3 per axis, stride 1-2, padding
  * 0-1, dilation 1-2, pool 2x2 / 3x3 / 2x1 / 1x1, sizes that the pool does and does not divide,
  * relu or none, bias or none) plus fixed shapes that reach the band partition's corners: column
- * segments (a wide O), splits for the threads at batch 1, a deep K over several k slices, NaN.
+ * segments (a wide O), splits for the threads at batch 1, runs of bands across images, a deep K
+ * over several k slices, NaN.
  *
  * <p>Tolerance: {@code |fused - reference| <= 1e-5 * |reference| + 1e-6}, NaN where the reference
  * is NaN. Each path is compared with the unfused kernels of its own kind (the scalar twin with
@@ -89,6 +90,9 @@ class Conv2dNhwcMaxPoolTest {
         return Stream.of(
                 // mnist conv2 at batch 1: 5 pooled rows, 2 panels split for the threads; 11 % 2 != 0.
                 new Case("mnist conv2, batch 1", 1, 32, 13, 13, 64, 3, 3, 1, 1, 0, 0, 0, 0, 1, 1, 2, 2, true, true, false),
+                // One thread: runs of 6 bands (120 rows, 15 tiles) that cross images; conv row 10 is skipped.
+                new Case("runs across images, odd height", 3, 32, 13, 13, 64, 3, 3, 1, 1, 0, 0, 0, 0, 1, 1, 2, 2,
+                        true, false, false),
                 // mnist conv1 reads the NCHW image (one channel).
                 new Case("mnist conv1", 2, 1, 28, 28, 32, 3, 3, 1, 1, 0, 0, 0, 0, 1, 1, 2, 2, true, true, false),
                 new Case("catsdogs conv3 (17 pooled columns)", 2, 64, 36, 36, 128, 3, 3, 1, 1, 0, 0, 0, 0, 1, 1, 2, 2,
