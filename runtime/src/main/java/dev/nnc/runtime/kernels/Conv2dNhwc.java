@@ -19,6 +19,11 @@ package dev.nnc.runtime.kernels;
  * 8 neighbouring pixels' tap at once (see {@link Conv2dNhwcVector}), which is also the fastest
  * way to read one channel (the same memory in both layouts), so one-channel convolutions take
  * it too.
+ *
+ * <p>{@code conv2dMaxPool} is the convolution followed by a max pooling whose stride is its
+ * window (the CNNs' {@code max_pool(2)}), in one pass: the convolution's output is computed a
+ * band at a time into per-thread scratch and pooled there, so only the pooled tensor reaches
+ * memory and no kernel boundary separates the two.
  */
 public final class Conv2dNhwc {
     private Conv2dNhwc() {}

@@ -193,17 +193,17 @@ final class Conv2dNhwcVector {
          * and a range of panels. A task's convolution output (its bands' pkh rows x its columns
          * x O) must fit in {@code BAND} floats. A run is long enough for {@code BAND_ROWS}
          * convolution pixels, or a whole number of tiles, so that few tiles are partial; with too
-         * few tasks for the threads
-         * (a late layer at batch 1) runs shrink to one band, then the panels are split (no
-         * extra partial tiles), then the columns.
+         * few tasks for the threads (a late layer at batch 1) runs shrink to one band, then the
+         * panels are split (no extra partial tiles), then the columns.
          */
         private int planBands(int batch, int mbMax, int target) {
             bands = batch * ph;
-            int bandFloats = pkh * pkw * Math.max(o, 1);
-            pseg = Math.max(1, Math.min(pw, BAND / bandFloats));
+            // Scratch floats of one pooled column of a band.
+            int columnFloats = pkh * pkw * Math.max(o, 1);
+            pseg = Math.max(1, Math.min(pw, BAND / columnFloats));
             segs = (pw + pseg - 1) / pseg;
             int rows = pkh * pseg * pkw;
-            int most = Math.max(1, Math.min(BAND / (bandFloats * pseg), bands * segs / target));
+            int most = Math.max(1, Math.min(BAND / (columnFloats * pseg), bands * segs / target));
             bandsPerTask = Math.min(most, (BAND_ROWS + rows - 1) / rows);
             // A few bands more where that makes the rows a whole number of tiles.
             for (int r = bandsPerTask; r <= Math.min(most, 2 * bandsPerTask); r++) {
