@@ -216,7 +216,8 @@ final class KernelCalls {
      * {@code Conv2dNhwc.conv2d}, same argument order but x dims (N, H, W, C) and out dims taken
      * from [N, OH, OW, O]; its packed weights come from {@code Conv2dNhwc.packWeights} (B panels).
      * An NHWC convolution reading an NCHW x passes x's dims in NHWC order and the flag that makes
-     * its patch gather read NCHW.
+     * its patch gather read NCHW. A fused max pooling calls {@code Conv2dNhwc.conv2dMaxPool}: the
+     * same arguments, out dims the pooled ones, then the window (kh, kw).
      */
     private void conv2d(Kernel.Conv2d c) {
         boolean nhwc = c.layout() == Kernel.Layout.NHWC;
@@ -224,6 +225,11 @@ final class KernelCalls {
         if (nhwc && c.groups() != 1) {
             throw new UnsupportedByBackend("conv2d in layout nhwc with " + c.groups() + " groups: the JVM backend's NHWC"
                     + " convolution takes groups = 1 only (keep grouped convolutions in nchw)");
+        }
+        if (c.pooled() && (!nhwc || !(c.epilogue().isNone() || c.epilogue().isRelu()))) {
+            throw new UnsupportedByBackend("conv2d with a fused pooling in layout " + c.layout().name().toLowerCase()
+                    + (nhwc ? " with an epilogue other than relu" : "") + ": the JVM backend pools NHWC convolutions"
+                    + " ending in none or relu only (the pooling must follow the whole epilogue)");
         }
         if (!nhwc && !nchwInput) {
             throw new UnsupportedByBackend("conv2d in layout nchw with input_layout nhwc: the JVM backend's NCHW"
@@ -258,8 +264,12 @@ final class KernelCalls {
         code.dim(out.get(nhwc ? 1 : 2));
         code.dim(out.get(nhwc ? 2 : 3));
         code.bool(reluFlag(c.epilogue()));
-        code.invokeStatic(KERNELS + (nhwc ? "Conv2dNhwc" : "Conv2d"), "conv2d",
-                "([FIIIII" + (nhwc ? "Z" : "") + weightDesc + "III[FIIIIIIIIII[FIIIZ)V");
+        if (c.pooled()) {
+            code.iconst(c.pool().get(0));
+            code.iconst(c.pool().get(1));
+        }
+        code.invokeStatic(KERNELS + (nhwc ? "Conv2dNhwc" : "Conv2d"), c.pooled() ? "conv2dMaxPool" : "conv2d",
+                "([FIIIII" + (nhwc ? "Z" : "") + weightDesc + "III[FIIIIIIIIII[FIIIZ" + (c.pooled() ? "II" : "") + ")V");
     }
 
     /** A pooling call: {@code Pool2d} with x dims (N, C, H, W), or {@code Pool2dNhwc} with (N, H, W, C). */

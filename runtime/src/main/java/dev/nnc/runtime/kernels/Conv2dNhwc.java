@@ -19,6 +19,11 @@ package dev.nnc.runtime.kernels;
  * 8 neighbouring pixels' tap at once (see {@link Conv2dNhwcVector}), which is also the fastest
  * way to read one channel (the same memory in both layouts), so one-channel convolutions take
  * it too.
+ *
+ * <p>{@code conv2dMaxPool} is the convolution followed by a max pooling whose stride is its
+ * window (the CNNs' {@code max_pool(2)}), in one pass: the convolution's output is computed a
+ * band at a time into per-thread scratch and pooled there, so only the pooled tensor reaches
+ * memory and no kernel boundary separates the two.
  */
 public final class Conv2dNhwc {
     private Conv2dNhwc() {}
@@ -64,16 +69,36 @@ public final class Conv2dNhwc {
                               int strideH, int strideW, int padTop, int padLeft, int padBottom, int padRight,
                               int dilationH, int dilationW, int groups,
                               float[] out, int outOff, int outH, int outW, boolean relu) {
+        conv2dMaxPool(x, xOff, batch, height, width, channels, nchwInput, weight, outChannels, kernelH, kernelW,
+                bias, biasOff, strideH, strideW, padTop, padLeft, padBottom, padRight, dilationH, dilationW, groups,
+                out, outOff, outH, outW, relu, 1, 1);
+    }
+
+    /**
+     * Convolution with weights from {@link #packWeights} followed by a max pooling of
+     * {@code poolH x poolW} windows at stride = window, no padding, floor mode (NaN wins, as in
+     * {@link Pool2dNhwc#maxPool}): out is the pooled {@code [N, outH, outW, O]}, outH = the
+     * convolution's height / poolH, outW likewise; convolution rows and columns past the last
+     * whole window are not computed. The convolution output is never written: each band of
+     * it is pooled from per-thread scratch. x is NCHW when {@code nchwInput}, else NHWC.
+     */
+    public static void conv2dMaxPool(float[] x, int xOff, int batch, int height, int width, int channels,
+                                     boolean nchwInput, PackedMatrix weight, int outChannels, int kernelH, int kernelW,
+                                     float[] bias, int biasOff,
+                                     int strideH, int strideW, int padTop, int padLeft, int padBottom, int padRight,
+                                     int dilationH, int dilationW, int groups,
+                                     float[] out, int outOff, int outH, int outW, boolean relu, int poolH, int poolW) {
         check(x, xOff, batch, height, width, channels, outChannels, kernelH, kernelW, bias, biasOff,
                 strideH, strideW, padTop, padLeft, padBottom, padRight, dilationH, dilationW, groups,
-                out, outOff, outH, outW);
+                out, outOff, outH, outW, poolH, poolW);
         int k = kernelH * kernelW * channels;
         if (weight.layout != PackedMatrix.Layout.B_PANELS || weight.rows != k || weight.cols != outChannels) {
             throw new IllegalArgumentException("packed weights " + weight + " do not match " + outChannels + " x "
                     + channels + " x " + kernelH + " x " + kernelW + " (need Conv2dNhwc.packWeights)");
         }
         run(x, xOff, batch, height, width, channels, nchwInput, weight.data, outChannels, kernelH, kernelW, bias, biasOff,
-                strideH, strideW, padTop, padLeft, dilationH, dilationW, out, outOff, outH, outW, relu);
+                strideH, strideW, padTop, padLeft, padBottom, padRight, dilationH, dilationW, out, outOff, outH, outW,
+                relu, poolH, poolW);
     }
 
     /** Convolution of an NHWC x with OIHW weights as given, packed into the calling thread's scratch on every call. */
@@ -98,23 +123,44 @@ public final class Conv2dNhwc {
                               int strideH, int strideW, int padTop, int padLeft, int padBottom, int padRight,
                               int dilationH, int dilationW, int groups,
                               float[] out, int outOff, int outH, int outW, boolean relu) {
+        conv2dMaxPool(x, xOff, batch, height, width, channels, nchwInput, weight, wOff, outChannels, kernelH, kernelW,
+                bias, biasOff, strideH, strideW, padTop, padLeft, padBottom, padRight, dilationH, dilationW, groups,
+                out, outOff, outH, outW, relu, 1, 1);
+    }
+
+    /** The convolution and max pooling of the overload above, with OIHW weights as given, packed on every call. */
+    public static void conv2dMaxPool(float[] x, int xOff, int batch, int height, int width, int channels,
+                                     boolean nchwInput, float[] weight, int wOff, int outChannels, int kernelH,
+                                     int kernelW, float[] bias, int biasOff,
+                                     int strideH, int strideW, int padTop, int padLeft, int padBottom, int padRight,
+                                     int dilationH, int dilationW, int groups,
+                                     float[] out, int outOff, int outH, int outW, boolean relu, int poolH, int poolW) {
         check(x, xOff, batch, height, width, channels, outChannels, kernelH, kernelW, bias, biasOff,
                 strideH, strideW, padTop, padLeft, padBottom, padRight, dilationH, dilationW, groups,
-                out, outOff, outH, outW);
+                out, outOff, outH, outW, poolH, poolW);
         int k = kernelH * kernelW * channels;
         Gemm.checkMatrix("weight", weight, wOff, k, outChannels, k);
         float[] panels = GemmScratch.get().weights(PackedMatrix.bPanelsSize(k, outChannels));
         packPanels(weight, wOff, outChannels, channels, kernelH, kernelW, panels);
         run(x, xOff, batch, height, width, channels, nchwInput, panels, outChannels, kernelH, kernelW, bias, biasOff,
-                strideH, strideW, padTop, padLeft, dilationH, dilationW, out, outOff, outH, outW, relu);
+                strideH, strideW, padTop, padLeft, padBottom, padRight, dilationH, dilationW, out, outOff, outH, outW,
+                relu, poolH, poolW);
     }
 
+    /** out is outH x outW pooled by poolH x poolW (1 x 1: no pooling). */
     private static void run(float[] x, int xOff, int batch, int height, int width, int channels, boolean nchwInput,
                             float[] panels, int outChannels, int kernelH, int kernelW, float[] bias, int biasOff,
-                            int strideH, int strideW, int padTop, int padLeft, int dilationH, int dilationW,
-                            float[] out, int outOff, int outH, int outW, boolean relu) {
+                            int strideH, int strideW, int padTop, int padLeft, int padBottom, int padRight,
+                            int dilationH, int dilationW, float[] out, int outOff, int outH, int outW, boolean relu,
+                            int poolH, int poolW) {
         if (batch == 0 || outChannels == 0 || outH == 0 || outW == 0) {
             return;
+        }
+        boolean pooled = poolH * poolW > 1;
+        if (pooled) {
+            // From here on outH x outW is the convolution's own output.
+            outH = Conv2d.outputSize(height, kernelH, strideH, padTop, padBottom, dilationH);
+            outW = Conv2d.outputSize(width, kernelW, strideW, padLeft, padRight, dilationW);
         }
         boolean nchw = nchwInput;
         if (channels == 1 || height * width == 1) {
@@ -127,8 +173,19 @@ public final class Conv2dNhwc {
         }
         // With no input channels the output is the bias, which the scalar loop writes.
         if (Gemm.VECTOR && channels > 0) {
-            Conv2dNhwcVector.conv2d(x, xOff, batch, height, width, channels, nchw, panels, outChannels, kernelH, kernelW,
-                    bias, biasOff, strideH, strideW, padTop, padLeft, dilationH, dilationW, out, outOff, outH, outW, relu);
+            if (pooled) {
+                Conv2dNhwcVector.conv2dMaxPool(x, xOff, batch, height, width, channels, nchw, panels, outChannels,
+                        kernelH, kernelW, bias, biasOff, strideH, strideW, padTop, padLeft, dilationH, dilationW,
+                        out, outOff, outH, outW, relu, poolH, poolW);
+            } else {
+                Conv2dNhwcVector.conv2d(x, xOff, batch, height, width, channels, nchw, panels, outChannels, kernelH,
+                        kernelW, bias, biasOff, strideH, strideW, padTop, padLeft, dilationH, dilationW,
+                        out, outOff, outH, outW, relu);
+            }
+        } else if (pooled) {
+            Conv2dNhwcScalar.conv2dMaxPool(x, xOff, batch, height, width, channels, nchw, panels, outChannels, kernelH,
+                    kernelW, bias, biasOff, strideH, strideW, padTop, padLeft, dilationH, dilationW,
+                    out, outOff, outH, outW, relu, poolH, poolW);
         } else {
             Conv2dNhwcScalar.conv2d(x, xOff, batch, height, width, channels, nchw, panels, outChannels, kernelH, kernelW,
                     bias, biasOff, strideH, strideW, padTop, padLeft, dilationH, dilationW, out, outOff, outH, outW, relu);
@@ -177,7 +234,7 @@ public final class Conv2dNhwc {
                               int outChannels, int kernelH, int kernelW, float[] bias, int biasOff,
                               int strideH, int strideW, int padTop, int padLeft, int padBottom, int padRight,
                               int dilationH, int dilationW, int groups,
-                              float[] out, int outOff, int outH, int outW) {
+                              float[] out, int outOff, int outH, int outW, int poolH, int poolW) {
         checkGroups(groups);
         if (batch < 0 || channels < 0 || height < 0 || width < 0 || outChannels < 0 || kernelH < 1 || kernelW < 1
                 || strideH < 1 || strideW < 1 || dilationH < 1 || dilationW < 1
@@ -187,11 +244,15 @@ public final class Conv2dNhwc {
                     + "x" + strideW + ", dilation " + dilationH + "x" + dilationW + ", padding " + padTop + ","
                     + padLeft + "," + padBottom + "," + padRight);
         }
-        int oh = Math.max(0, Conv2d.outputSize(height, kernelH, strideH, padTop, padBottom, dilationH));
-        int ow = Math.max(0, Conv2d.outputSize(width, kernelW, strideW, padLeft, padRight, dilationW));
+        if (poolH < 1 || poolW < 1) {
+            throw new IllegalArgumentException("bad pooling window " + poolH + "x" + poolW);
+        }
+        // Floor mode: the convolution's output pooled by whole windows.
+        int oh = Math.max(0, Conv2d.outputSize(height, kernelH, strideH, padTop, padBottom, dilationH)) / poolH;
+        int ow = Math.max(0, Conv2d.outputSize(width, kernelW, strideW, padLeft, padRight, dilationW)) / poolW;
         if (oh != outH || ow != outW) {
             throw new IllegalArgumentException("output " + outH + "x" + outW + " does not match the computed "
-                    + oh + "x" + ow);
+                    + oh + "x" + ow + (poolH * poolW > 1 ? " (pooled by " + poolH + "x" + poolW + ")" : ""));
         }
         Gemm.checkMatrix("x", x, xOff, height * width * channels, batch, height * width * channels);
         Gemm.checkMatrix("out", out, outOff, outH * outW * outChannels, batch, outH * outW * outChannels);

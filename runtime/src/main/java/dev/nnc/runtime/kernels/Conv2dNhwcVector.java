@@ -28,6 +28,11 @@ import static dev.nnc.runtime.kernels.PackedMatrix.NR;
  * strides are copied element by element. This converts the layout while copying, in place
  * of a transpose kernel before the convolution, and moves fewer, larger pieces than the NHWC
  * im2col of a first layer (runs of KW·C = 3–9 floats).
+ *
+ * <p>A convolution followed by a max pooling ({@link #conv2dMaxPool}) never writes its own
+ * output: a task owns a band, the pool window's rows of the convolution over a run of pooled
+ * columns, computes it with the same blocks and tiles into per-thread scratch (at most 64 KiB,
+ * so it is still in L1/L2 when read back) and writes only each window's max.
  */
 final class Conv2dNhwcVector {
     private static final VectorSpecies<Float> F = FloatVector.SPECIES_512;
@@ -40,6 +45,10 @@ final class Conv2dNhwcVector {
     /** Floats of a task's im2col block (256 KiB), and its most rows. */
     private static final int A_BLOCK = 1 << 16;
     private static final int MB_MAX = 256;
+    /** Most floats of a pooled band's convolution output (64 KiB): it is pooled while still in L1/L2. */
+    private static final int BAND = 1 << 14;
+    /** Convolution pixels a pooled task computes at least, when BAND allows: few partial 8-row tiles. */
+    private static final int BAND_ROWS = 96;
 
     private static final ThreadLocal<Job> JOBS = ThreadLocal.withInitial(Job::new);
 
@@ -49,6 +58,28 @@ final class Conv2dNhwcVector {
                        float[] panels, int outChannels, int kernelH, int kernelW, float[] bias, int biasOff,
                        int strideH, int strideW, int padTop, int padLeft, int dilationH, int dilationW,
                        float[] out, int outOff, int outH, int outW, boolean relu) {
+        run(x, xOff, batch, height, width, channels, nchw, panels, outChannels, kernelH, kernelW, bias, biasOff,
+                strideH, strideW, padTop, padLeft, dilationH, dilationW, out, outOff, outH, outW, relu, 0, 0);
+    }
+
+    /**
+     * The convolution (output {@code outH x outW}) max-pooled by {@code poolH x poolW} windows at
+     * stride = window, floor mode: out is {@code [N, outH / poolH, outW / poolW, O]}. Computed in
+     * bands (see {@link Job#band}); a 1x1 pool takes the same path (tests exercise it that way).
+     */
+    static void conv2dMaxPool(float[] x, int xOff, int batch, int height, int width, int channels, boolean nchw,
+                              float[] panels, int outChannels, int kernelH, int kernelW, float[] bias, int biasOff,
+                              int strideH, int strideW, int padTop, int padLeft, int dilationH, int dilationW,
+                              float[] out, int outOff, int outH, int outW, boolean relu, int poolH, int poolW) {
+        run(x, xOff, batch, height, width, channels, nchw, panels, outChannels, kernelH, kernelW, bias, biasOff,
+                strideH, strideW, padTop, padLeft, dilationH, dilationW, out, outOff, outH, outW, relu, poolH, poolW);
+    }
+
+    /** {@code poolH = 0}: no pooling. */
+    private static void run(float[] x, int xOff, int batch, int height, int width, int channels, boolean nchw,
+                            float[] panels, int outChannels, int kernelH, int kernelW, float[] bias, int biasOff,
+                            int strideH, int strideW, int padTop, int padLeft, int dilationH, int dilationW,
+                            float[] out, int outOff, int outH, int outW, boolean relu, int poolH, int poolW) {
         Job job = JOBS.get();
         job.x = x;
         job.xOff = xOff;
@@ -73,6 +104,9 @@ final class Conv2dNhwcVector {
         job.oh = outH;
         job.ow = outW;
         job.relu = relu;
+        job.pooled = poolH > 0;
+        job.pkh = poolH;
+        job.pkw = poolW;
         try {
             job.plan(batch);
         } finally {
@@ -100,14 +134,23 @@ final class Conv2dNhwcVector {
         boolean relu;
         /** x is NCHW: patches are gathered through {@link #offsets}. */
         boolean nchw;
+        /** A max pooling of pkh x pkw windows follows: out is [N, ph, pw, O], computed in bands. */
+        boolean pooled;
+        int pkh, pkw;
         private int m, k, kc, kBlocks, mb, nSplit, panelsPerTask, panels;
+        /**
+         * Pooled: output rows and columns, and the partition: bands (pooled rows over all
+         * images), bands per task, pooled columns per segment, segments per band.
+         */
+        private int ph, pw, bands, bandsPerTask, pseg, segs;
+        /** Output rows per image that the walks visit (see {@link #block}): oh, or the pooled windows' ph * pkh. */
+        private int walkH;
         /** 1x1, stride 1, no padding: row i of A is pixel i of x. */
         private boolean direct;
         /** For an NCHW x: where patch column p lies relative to the window's top-left input of channel 0. */
         private int[] offsets = new int[0];
 
         void plan(int batch) {
-            m = batch * oh * ow;
             k = kh * kw * c;
             direct = !nchw && kh == 1 && kw == 1 && sh == 1 && sw == 1 && pt == 0 && pl == 0 && oh == h && ow == w;
             if (nchw) {
@@ -116,16 +159,18 @@ final class Conv2dNhwcVector {
             kBlocks = Math.max(1, (k + KC - 1) / KC);
             kc = (k + kBlocks - 1) / kBlocks;
             panels = PackedMatrix.panelCount(o);
+            if (pooled) {
+                ph = oh / pkh;
+                pw = ow / pkw;
+            }
+            walkH = pooled ? ph * pkh : oh;
+            // Rows of the convolution actually computed: a pooling skips those past its last whole window.
+            m = pooled ? batch * ph * pkh * pw * pkw : batch * oh * ow;
             long work = (long) m * o * k;
             int threads = work < Gemm.PARALLEL_MIN ? 1 : Parallel.threads();
             int mbMax = Math.max(MR, Math.min(MB_MAX, A_BLOCK / Math.max(kc, 1) / MR * MR));
             int target = threads == 1 ? 1 : 4 * threads;
-            mb = RowBlocks.rows(m, mbMax, target, MR, threads);
-            int mBlocks = (m + mb - 1) / mb;
-            nSplit = mBlocks < target ? Math.min(panels, (target + mBlocks - 1) / mBlocks) : 1;
-            panelsPerTask = (panels + nSplit - 1) / nSplit;
-            nSplit = (panels + panelsPerTask - 1) / panelsPerTask;
-            int tasks = mBlocks * nSplit;
+            int tasks = pooled ? planBands(batch, mbMax, target) : planBlocks(mbMax, target, threads);
             if (threads == 1) {
                 for (int t = 0; t < tasks; t++) {
                     accept(t);
@@ -135,14 +180,114 @@ final class Conv2dNhwcVector {
             }
         }
 
+        /** Tasks of rows x panels: row blocks that split evenly over the threads, panels split when there are few blocks. */
+        private int planBlocks(int mbMax, int target, int threads) {
+            mb = RowBlocks.rows(m, mbMax, target, MR, threads);
+            int mBlocks = (m + mb - 1) / mb;
+            splitPanels(mBlocks, target);
+            return mBlocks * nSplit;
+        }
+
+        /**
+         * Tasks of bands: a run of pooled rows (image after image), a segment of pooled columns,
+         * and a range of panels. A task's convolution output (its bands' pkh rows x its columns
+         * x O) must fit in {@code BAND} floats. A run is long enough for {@code BAND_ROWS}
+         * convolution pixels, or a whole number of tiles, so that few tiles are partial; with too
+         * few tasks for the threads (a late layer at batch 1) runs shrink to one band, then the
+         * panels are split (no extra partial tiles), then the columns.
+         */
+        private int planBands(int batch, int mbMax, int target) {
+            bands = batch * ph;
+            // Scratch floats of one pooled column of a band.
+            int columnFloats = pkh * pkw * Math.max(o, 1);
+            pseg = Math.max(1, Math.min(pw, BAND / columnFloats));
+            segs = (pw + pseg - 1) / pseg;
+            int rows = pkh * pseg * pkw;
+            int most = Math.max(1, Math.min(BAND / (columnFloats * pseg), bands * segs / target));
+            bandsPerTask = Math.min(most, (BAND_ROWS + rows - 1) / rows);
+            // A few bands more where that makes the rows a whole number of tiles.
+            for (int r = bandsPerTask; r <= Math.min(most, 2 * bandsPerTask); r++) {
+                if (r * rows % MR == 0) {
+                    bandsPerTask = r;
+                    break;
+                }
+            }
+            int runs = (bands + bandsPerTask - 1) / bandsPerTask;
+            splitPanels(runs * segs, target);
+            if (runs * segs * nSplit < target) {
+                segs = Math.min(pw, (target + runs * nSplit - 1) / (runs * nSplit));
+                pseg = (pw + segs - 1) / segs;
+                segs = (pw + pseg - 1) / pseg;
+            }
+            mb = Math.min(GemmVector.roundUp(bandsPerTask * pkh * pseg * pkw, MR), mbMax);
+            return runs * segs * nSplit;
+        }
+
+        /** Splits the B panels into nSplit ranges when {@code units} alone are fewer than target. */
+        private void splitPanels(int units, int target) {
+            nSplit = units < target ? Math.min(panels, (target + units - 1) / units) : 1;
+            panelsPerTask = (panels + nSplit - 1) / nSplit;
+            nSplit = (panels + panelsPerTask - 1) / panelsPerTask;
+        }
+
         @Override
         public void accept(int t) {
-            int i0 = (t / nSplit) * mb;
-            int i1 = Math.min(m, i0 + mb);
             int jp0 = (t % nSplit) * panelsPerTask;
             int jp1 = Math.min(panels, jp0 + panelsPerTask);
+            if (pooled) {
+                band(t / nSplit, jp0, jp1);
+                return;
+            }
+            int i0 = (t / nSplit) * mb;
+            int i1 = Math.min(m, i0 + mb);
+            block(i0, i1, jp0, jp1, out, outOff + i0 * o, 0, ow);
+        }
+
+        /**
+         * One run of bands of a pooled convolution, panels [jp0, jp1): their pkh convolution rows
+         * x (segment x pkw) columns into the thread's scratch, in blocks of at most mb rows, then
+         * each window's max into out. The pixels are walked with {@code ox0} and {@code span}
+         * (see {@link #block}) over the walkH = ph * pkh rows per image that the windows cover,
+         * so the run's rows follow each other in the scratch, also across images.
+         */
+        private void band(int task, int jp0, int jp1) {
+            int seg = task % segs;
+            int b0 = task / segs * bandsPerTask;
+            int b1 = Math.min(b0 + bandsPerTask, bands);
+            int px0 = seg * pseg;
+            int px1 = Math.min(pw, px0 + pseg);
+            int ox0 = px0 * pkw;
+            int span = (px1 - px0) * pkw;
+            int bandRows = pkh * span;
+            int rows = (b1 - b0) * bandRows;
+            // Band b (= n * ph + py) starts at the walk's row n * walkH + py * pkh = b * pkh.
+            int v0 = b0 * bandRows;
+            float[] conv = GemmScratch.get().band(rows * o);
+            for (int i = 0; i < rows; i += mb) {
+                block(v0 + i, v0 + Math.min(rows, i + mb), jp0, jp1, conv, i * o, ox0, span);
+            }
+            int c0 = jp0 * NR;
+            int c1 = Math.min(o, jp1 * NR);
+            for (int b = b0; b < b1; b++) {
+                int s = (b - b0) * bandRows * o + c0;
+                for (int px = px0, d = outOff + (b * pw + px0) * o + c0; px < px1; px++, d += o, s += pkw * o) {
+                    Pool2dNhwcVector.maxWindow(conv, s, span * o, o, pkh, pkw, c1 - c0, out, d);
+                }
+            }
+        }
+
+        /**
+         * Output pixels [i0, i1) of a walk, panels [jp0, jp1), into dst: pixel i's channel j at
+         * {@code dstOff + (i - i0) * o + j}. The walk visits columns [ox0, ox0 + span) of the
+         * first walkH output rows in turn, image after image: pixel i is (n, oy, ox0 + i % span)
+         * with {@code i / span = n * walkH + oy}. The whole output is the walk (0, ow) with
+         * walkH = oh.
+         */
+        private void block(int i0, int i1, int jp0, int jp1, float[] dst, int dstOff, int ox0, int span) {
             GemmScratch scratch = GemmScratch.get();
             float[] tile = scratch.tile;
+            // Reading x in place needs the walk's pixels to be x's, in x's order.
+            boolean direct = this.direct && ox0 == 0 && span == ow && walkH == oh;
             int full = i0 + (i1 - i0) / MR * MR;
             for (int pc = 0; pc < k; pc += kc) {
                 int kcs = Math.min(kc, k - pc);
@@ -150,10 +295,10 @@ final class Conv2dNhwcVector {
                 boolean acc = pc > 0;
                 if (nchw) {
                     float[] ap = scratch.padded(GemmVector.roundUp(i1 - i0, MR) * kcs);
-                    nchwPanels(i0, i1, pc, kcs, ap);
+                    nchwPanels(i0, i1, pc, kcs, ap, ox0, span);
                     int col0 = jp0 * NR;
                     GemmVector.macro(i1 - i0, Math.min(o, jp1 * NR) - col0, kcs, ap, 0, MR * kcs, b, col0 * k, NR * k, pc,
-                            out, outOff + i0 * o + col0, o, acc, bias, biasOff + col0, false, relu && last, tile);
+                            dst, dstOff + col0, o, acc, bias, biasOff + col0, false, relu && last, tile);
                     continue;
                 }
                 float[] a;
@@ -165,7 +310,7 @@ final class Conv2dNhwcVector {
                     lda = c;
                 } else {
                     a = scratch.padded(GemmVector.roundUp(i1 - i0, MR) * kcs);
-                    im2col(i0, i1, pc, kcs, a, 0, kcs);
+                    im2col(i0, i1, pc, kcs, a, 0, kcs, ox0, span);
                     aBase = 0;
                     lda = kcs;
                 }
@@ -174,7 +319,7 @@ final class Conv2dNhwcVector {
                 float[] tail = null;
                 if (direct && full < i1) {
                     tail = scratch.out(MR * kcs);
-                    im2col(full, i1, pc, kcs, tail, 0, kcs);
+                    im2col(full, i1, pc, kcs, tail, 0, kcs, ox0, span);
                 }
                 for (int jp = jp0; jp < jp1; jp++) {
                     int j = jp * NR;
@@ -191,12 +336,12 @@ final class Conv2dNhwcVector {
                             ao = 0;
                             ld = kcs;
                         }
-                        int co = outOff + i * o + j;
+                        int co = dstOff + (i - i0) * o + j;
                         if (rows == MR && cols == width) {
                             if (width == NR) {
-                                k8x32(kcs, ar, ao, ld, b, bo, out, co, o, acc, bias, biasOff + j, relu && last);
+                                k8x32(kcs, ar, ao, ld, b, bo, dst, co, o, acc, bias, biasOff + j, relu && last);
                             } else {
-                                k8x16(kcs, ar, ao, ld, b, bo, out, co, o, acc, bias, biasOff + j, relu && last);
+                                k8x16(kcs, ar, ao, ld, b, bo, dst, co, o, acc, bias, biasOff + j, relu && last);
                             }
                         } else {
                             if (width == NR) {
@@ -204,7 +349,7 @@ final class Conv2dNhwcVector {
                             } else {
                                 k8x16(kcs, ar, ao, ld, b, bo, tile, 0, NR, false, null, 0, false);
                             }
-                            merge(tile, rows, cols, co, acc, j, relu && last);
+                            merge(tile, rows, cols, dst, co, acc, j, relu && last);
                         }
                     }
                 }
@@ -225,16 +370,18 @@ final class Conv2dNhwcVector {
         }
 
         /**
-         * Rows [from, to) of the patch matrix, columns [pc, pc + kcs), into dst (row stride ld);
-         * rows up to the next multiple of MR are zero. Column p is channel p % C of tap p / C.
-         * A row whose window lies inside the image and that takes all of K (the usual case) is
-         * KH runs of KW·C contiguous floats (dilation 1 along the width), else KH·KW runs of C.
+         * Rows [from, to) of the patch matrix of the walk (ox0, span) (see {@link #block}),
+         * columns [pc, pc + kcs), into dst (row stride ld); rows up to the next multiple of MR
+         * are zero. Column p is channel p % C of tap p / C. A row whose window lies inside the
+         * image and that takes all of K (the usual case) is KH runs of KW·C contiguous floats
+         * (dilation 1 along the width), else KH·KW runs of C.
          */
-        private void im2col(int from, int to, int pc, int kcs, float[] dst, int dstOff, int ld) {
-            int pixels = oh * ow;
-            int n = from / pixels;
-            int oy = (from - n * pixels) / ow;
-            int ox = from - n * pixels - oy * ow;
+        private void im2col(int from, int to, int pc, int kcs, float[] dst, int dstOff, int ld, int ox0, int span) {
+            int q = from / span;
+            int n = q / walkH;
+            int oy = q - n * walkH;
+            int ox = ox0 + from - q * span;
+            int end = ox0 + span;
             boolean whole = pc == 0 && kcs == k;
             int spanH = (kh - 1) * dh;
             int spanW = (kw - 1) * dw;
@@ -259,9 +406,9 @@ final class Conv2dNhwcVector {
                 } else {
                     edgeRow(n, iy0, ix0, pc, kcs, dst, d);
                 }
-                if (++ox == ow) {
-                    ox = 0;
-                    if (++oy == oh) {
+                if (++ox == end) {
+                    ox = ox0;
+                    if (++oy == walkH) {
                         oy = 0;
                         n++;
                     }
@@ -278,15 +425,16 @@ final class Conv2dNhwcVector {
          * panels into ap: panel g at g·MR·kcs, its column p holding its MR rows. A short last
          * panel's missing rows are left as they are: the kernel for fewer rows does not read them.
          */
-        private void nchwPanels(int from, int to, int pc, int kcs, float[] ap) {
-            int pixels = oh * ow;
+        private void nchwPanels(int from, int to, int pc, int kcs, float[] ap, int ox0, int span) {
             int image = c * h * w;
+            int end = ox0 + span;
             for (int g = from, ao = 0; g < to; g += MR, ao += MR * kcs) {
                 int rows = Math.min(MR, to - g);
-                int n = g / pixels;
-                int oy = (g - n * pixels) / ow;
-                int ox = g - n * pixels - oy * ow;
-                if (rows == MR && sw == 2 && ox + MR <= ow && inside(oy, ox, ox + MR - 1)) {
+                int row = g / span;
+                int n = row / walkH;
+                int oy = row - n * walkH;
+                int ox = ox0 + g - row * span;
+                if (rows == MR && sw == 2 && ox + MR <= end && inside(oy, ox, ox + MR - 1)) {
                     int base = xOff + n * image + (oy * sh - pt) * w + 2 * ox - pl;
                     // Scalar on purpose: a masked vector load whose full span leaves the array takes
                     // the Vector API's allocating slow path.
@@ -297,21 +445,22 @@ final class Conv2dNhwcVector {
                     continue;
                 }
                 if (rows == MR && sw == 1) {
-                    if (ox + MR <= ow && inside(oy, ox, ox + MR - 1)) {
+                    if (ox + MR <= end && inside(oy, ox, ox + MR - 1)) {
                         int base = xOff + n * image + (oy * sh - pt) * w + ox - pl;
                         for (int p = 0; p < kcs; p++) {
                             FloatVector.fromArray(F8, x, base + offsets[pc + p]).intoArray(ap, ao + p * MR);
                         }
                         continue;
                     }
-                    // The group wraps onto the next output row (of this image or the next one).
-                    int first = ow - ox;
-                    int n2 = (g + first) / pixels;
-                    int oy2 = (g + first - n2 * pixels) / ow;
-                    if (first < MR && MR - first <= ow && inside(oy, ox, ow - 1) && inside(oy2, 0, MR - first - 1)) {
+                    // The group wraps onto the walk's next output row (of this image or the next one).
+                    int first = end - ox;
+                    int n2 = (row + 1) / walkH;
+                    int oy2 = row + 1 - n2 * walkH;
+                    if (first < MR && MR - first <= span && inside(oy, ox, end - 1)
+                            && inside(oy2, ox0, ox0 + MR - first - 1)) {
                         int base = xOff + n * image + (oy * sh - pt) * w + ox - pl;
-                        // Lane l >= first reads pixel l - first of the next row.
-                        int base2 = xOff + n2 * image + (oy2 * sh - pt) * w - pl - first;
+                        // Lane l >= first reads pixel ox0 + l - first of the next row.
+                        int base2 = xOff + n2 * image + (oy2 * sh - pt) * w + ox0 - pl - first;
                         for (int p = 0; p < kcs; p++) {
                             int off = offsets[pc + p], dst = ao + p * MR;
                             System.arraycopy(x, base + off, ap, dst, first);
@@ -322,9 +471,9 @@ final class Conv2dNhwcVector {
                 }
                 for (int r = 0; r < rows; r++) {
                     panelRow(n, oy * sh - pt, ox * sw - pl, pc, kcs, ap, ao + r);
-                    if (++ox == ow) {
-                        ox = 0;
-                        if (++oy == oh) {
+                    if (++ox == end) {
+                        ox = ox0;
+                        if (++oy == walkH) {
                             oy = 0;
                             n++;
                         }
@@ -405,18 +554,18 @@ final class Conv2dNhwcVector {
             copy(x, s, dst, d, n);
         }
 
-        /** The valid part of a scratch tile into out, with the epilogue the kernel would apply. */
-        private void merge(float[] tile, int rows, int cols, int co, boolean acc, int j, boolean clamp) {
+        /** The valid part of a scratch tile into dst, with the epilogue the kernel would apply. */
+        private void merge(float[] tile, int rows, int cols, float[] dst, int co, boolean acc, int j, boolean clamp) {
             for (int r = 0; r < rows; r++) {
                 int row = co + r * o;
                 for (int e = 0; e < cols; e++) {
                     float v = tile[r * NR + e];
                     if (acc) {
-                        v += out[row + e];
+                        v += dst[row + e];
                     } else if (bias != null) {
                         v += bias[biasOff + j + e];
                     }
-                    out[row + e] = clamp ? Math.max(v, 0f) : v;
+                    dst[row + e] = clamp ? Math.max(v, 0f) : v;
                 }
             }
         }

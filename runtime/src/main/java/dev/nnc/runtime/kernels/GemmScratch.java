@@ -21,6 +21,8 @@ final class GemmScratch {
     private float[] out = new float[0];
     /** Zero-padded copy of the rows a convolution tile reads. */
     private float[] padded = new float[0];
+    /** Convolution output of one band of a convolution fused with a max pooling, pooled from here. */
+    private float[] band = new float[0];
     /** Offsets of the rows of a convolution's column matrix. */
     private int[] offsets = new int[0];
 
@@ -46,6 +48,10 @@ final class GemmScratch {
 
     float[] out(int size) {
         return out.length >= size ? out : (out = new float[size]);
+    }
+
+    float[] band(int size) {
+        return band.length >= size ? band : (band = new float[size]);
     }
 
     int[] offsets(int size) {

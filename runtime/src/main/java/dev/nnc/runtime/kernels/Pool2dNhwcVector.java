@@ -27,6 +27,36 @@ final class Pool2dNhwcVector {
         }
     }
 
+    /**
+     * out[o .. o + c) = max over a kh x kw window of pixels of c channels, pixel (wy, wx) at
+     * {@code s + wy * rowStride + wx * pixelStride} (a fused convolution's band scratch). NaN
+     * wins, as in {@link #pixel}.
+     */
+    static void maxWindow(float[] x, int s, int rowStride, int pixelStride, int kh, int kw, int c, float[] out, int o) {
+        int upper = S.loopBound(c);
+        int ch = 0;
+        for (; ch < upper; ch += L) {
+            FloatVector acc = FloatVector.fromArray(S, x, s + ch);
+            for (int wy = 0; wy < kh; wy++) {
+                for (int wx = wy == 0 ? 1 : 0, p = s + wy * rowStride + wx * pixelStride + ch; wx < kw; wx++, p += pixelStride) {
+                    acc = acc.lanewise(VectorOperators.MAX, FloatVector.fromArray(S, x, p));
+                }
+            }
+            acc.intoArray(out, o + ch);
+        }
+        // The tail is scalar: a masked access whose full span leaves the array (the end of the
+        // scratch or of out) takes the Vector API's allocating slow path.
+        for (; ch < c; ch++) {
+            float acc = x[s + ch];
+            for (int wy = 0; wy < kh; wy++) {
+                for (int wx = wy == 0 ? 1 : 0, p = s + wy * rowStride + wx * pixelStride + ch; wx < kw; wx++, p += pixelStride) {
+                    acc = Math.max(acc, x[p]);
+                }
+            }
+            out[o + ch] = acc;
+        }
+    }
+
     /** The max of a whole 2x2 window (the CNNs' pooling): four loads per vector of channels. */
     private static void maxOf4(float[] x, int s, int row, int c, float[] out, int o) {
         int upper = S.loopBound(c);

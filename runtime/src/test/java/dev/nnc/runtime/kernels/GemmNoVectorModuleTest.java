@@ -41,7 +41,7 @@ class GemmNoVectorModuleTest {
         return output.strip().lines().reduce((a, b) -> b).orElse("");
     }
 
-    /** Multiplies and convolves, large enough for the threaded path, and checks the results. */
+    /** Multiplies and convolves (GEMM and 1x1 convolution large enough for the threaded path), and checks the results. */
     static final class Main {
         public static void main(String[] args) {
             if (Gemm.VECTOR) {
@@ -99,7 +99,51 @@ class GemmNoVectorModuleTest {
                     }
                 }
             }
+            convMaxPool();
             System.out.println("ok " + VectorSupport.describe());
+        }
+
+        /** The public NHWC convolution with a fused 2x2 max pooling (the scalar twin here), exact on small integers. */
+        private static void convMaxPool() {
+            int n = 2, h = 6, w = 7, c = 5, o = 9, oh = 4, ow = 5, ph = 2, pw = 2;
+            float[] x = new float[n * h * w * c];
+            for (int i = 0; i < x.length; i++) {
+                x[i] = (i % 3) - 1;
+            }
+            float[] weight = new float[o * c * 9];
+            for (int i = 0; i < weight.length; i++) {
+                weight[i] = (i % 7) - 3;
+            }
+            float[] out = new float[n * ph * pw * o];
+            Conv2dNhwc.conv2dMaxPool(x, 0, n, h, w, c, false, Conv2dNhwc.packWeights(weight, 0, o, c, 3, 3, 1), o, 3, 3,
+                    null, 0, 1, 1, 0, 0, 0, 0, 1, 1, 1, out, 0, ph, pw, true, 2, 2);
+            for (int img = 0; img < n; img++) {
+                for (int py = 0; py < ph; py++) {
+                    for (int px = 0; px < pw; px++) {
+                        for (int oc = 0; oc < o; oc++) {
+                            float ref = Float.NEGATIVE_INFINITY;
+                            for (int oy = 2 * py; oy < 2 * py + 2; oy++) {
+                                for (int ox = 2 * px; ox < 2 * px + 2; ox++) {
+                                    float v = 0;
+                                    for (int ky = 0; ky < 3; ky++) {
+                                        for (int kx = 0; kx < 3; kx++) {
+                                            for (int ch = 0; ch < c; ch++) {
+                                                v += x[((img * h + oy + ky) * w + ox + kx) * c + ch]
+                                                        * weight[((oc * c + ch) * 3 + ky) * 3 + kx];
+                                            }
+                                        }
+                                    }
+                                    ref = Math.max(ref, Math.max(v, 0f));
+                                }
+                            }
+                            int at = ((img * ph + py) * pw + px) * o + oc;
+                            if (out[at] != ref) {
+                                throw new AssertionError("pooled out " + at + " = " + out[at] + ", expected " + ref);
+                            }
+                        }
+                    }
+                }
+            }
         }
     }
 }
