@@ -499,6 +499,11 @@ public final class KernelVerifier {
         List<Integer> pool = conv.pool();
         boolean ok = c.require(pool.size() == 2 && pool.stream().allMatch(k -> k >= 1),
                 "pool " + KernelPrinter.value(pool) + " is not two sizes of 1 or more");
+        // What the backends compute pooled: channels-last, ungrouped, bias and at most a ReLU before the max.
+        ok &= c.require(conv.layout() == Kernel.Layout.NHWC && conv.groups() == 1,
+                "a pooled convolution must be nhwc with groups=1, but is " + conv.layout().text() + " with groups=" + conv.groups());
+        ok &= c.require(conv.epilogue().isNone() || conv.epilogue().isRelu(),
+                "a pooled convolution's epilogue may only be relu(%0), but is " + KernelPrinter.expr(conv.epilogue().expr()));
         ok &= c.require(x.get(2).isKnown() && x.get(3).isKnown() && w.get(2).isKnown() && w.get(3).isKnown(),
                 "a pooled convolution needs x's height and width and the kernel's as numbers, but they are "
                         + x.get(2) + ", " + x.get(3) + ", " + w.get(2) + ", " + w.get(3));

@@ -435,6 +435,11 @@ class KernelVerifierTest {
                 ints(2, 2)), "the output height 6 is not the convolution's 11 pooled by 2 = 5");
         assertInvalid(new Conv2d(out("y", f32(B, 5, 5, 6)), x, k, null, one, none, one, 1, Layout.NHWC, Layout.NHWC, Epilogue.NONE,
                 ints(2, 0)), "pool [2,0] is not two sizes of 1 or more");
+        assertInvalid(new Conv2d(out("y", f32(B, 6, 5, 5)), in("x", f32(B, 4, 13, 13)), k, null, one, none, one, 1, Layout.NCHW,
+                Layout.NCHW, Epilogue.NONE, ints(2, 2)), "a pooled convolution must be nhwc with groups=1, but is nchw with groups=1");
+        assertInvalid(new Conv2d(out("y", f32(B, 5, 5, 6)), x, k, null, one, none, one, 1, Layout.NHWC, Layout.NHWC,
+                new Epilogue(List.of(), new Expr.Unary(Expr.UnaryFn.TANH, new Expr.In(0))), ints(2, 2)),
+                "a pooled convolution's epilogue may only be relu(%0), but is tanh(%0)");
         assertInvalid(new Conv2d(out("y", f32(B, 0, 0, 6)), x, k, null, one, none, one, 1, Layout.NHWC, Layout.NHWC, Epilogue.NONE,
                 ints(12, 12)), "pool [12,12] is larger than the convolution's 11x11 output");
         assertInvalid(new Conv2d(out("y", f32(B, 5, 5, 6)), in("x", f32(B, "H", 13, 4)), k, null, one, none, one, 1,
