@@ -9,9 +9,9 @@ import java.util.List;
  * {@code out[pixels, O] = patches[pixels, depth] · Wt[depth, O]}: vectors run along the output
  * channels, a tile is {@code rows} output pixels times a panel of two vectors of channels.
  *
- * <p>A work unit is one tile of pixels (with a fused pooling, a band of them: {@link ConvPoolBands},
- * whose tiles write into a scratch buffer instead of out). Its patches are gathered once per depth block into a
- * stack panel (or read from x itself for a pointwise convolution) and multiplied with every
+ * <p>A work unit is one tile of pixels (with a fused pooling, a band of tiles that write into a
+ * scratch buffer instead of out: {@link ConvPoolBands}). Its patches are gathered once per depth
+ * block into a stack panel (or read from x itself for a pointwise convolution) and multiplied with every
  * weight panel; bias and ReLU are applied in registers, another epilogue on the unit's rows
  * once they are done. x may be channels-last (rows of the panel are pixels, each tap a run of
  * channels) or channels-first (lanes are pixels, see {@link ConvLaneGather}).
