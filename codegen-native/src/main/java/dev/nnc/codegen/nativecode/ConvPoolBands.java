@@ -13,9 +13,9 @@ import dev.nnc.ir.kernel.Kernel;
  * <p>The scratch holds at most 64 KiB when one window of every channel fits (a segment is then
  * as many pooled columns as fit); it is allocated per call, so threads never share it. When a
  * segment covers the whole width, the band's rows are one run of pixels (columns past the last
- * whole window included), so tiles run across row ends as they do without pooling. An image
- * with few pooled rows is split in column segments, so that a batch of one still has several
- * units per thread.
+ * whole window included), so tiles run across row ends as they do without pooling, when that
+ * takes fewer tiles than a run per row. An image with few pooled rows is split in column
+ * segments, so that a batch of one still has several units per thread.
  */
 final class ConvPoolBands {
     /** Floats of the scratch buffer a segment aims at (64 KiB). */
@@ -64,7 +64,10 @@ final class ConvPoolBands {
         }
         this.segments = (pooledW + columns - 1) / columns;
         this.segmentColumns = (pooledW + segments - 1) / segments;
-        this.wholeRows = segments == 1 && (long) poolH * convW * channels <= SCRATCH_FLOATS;
+        // One run when it takes fewer tiles than a run per row (which skips the columns past the last window).
+        int wholeTiles = (poolH * convW + tileRows - 1) / tileRows;
+        int rowTiles = poolH * ((pooledW * poolW + tileRows - 1) / tileRows);
+        this.wholeRows = segments == 1 && (long) poolH * convW * channels <= SCRATCH_FLOATS && wholeTiles < rowTiles;
         this.scratchRow = wholeRows ? convW : segmentColumns * poolW;
     }
 
