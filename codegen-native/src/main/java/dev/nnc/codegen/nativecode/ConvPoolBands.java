@@ -4,9 +4,9 @@ import dev.nnc.ir.kernel.Kernel;
 
 /**
  * The schedule of a channels-last convolution with a fused max pooling ({@code pool=[kh,kw]},
- * stride = window, floor mode). A work unit is a band: image n, pooled row py and a segment of
- * pooled columns. Its kh convolution rows, over the segment's columns, are computed tile by
- * tile (the same tiles as without pooling) into a stack scratch buffer that stays in cache,
+ * stride = window, floor mode). A work unit is a band: image n, a pooled row py (or a few) and
+ * a segment of pooled columns. Its kh convolution rows, over the segment's columns, are computed
+ * tile by tile (the same tiles as without pooling) into a stack scratch buffer that stays in cache,
  * then each kh x kw window is reduced a channel vector at a time into {@code out[n, py, px, :]}:
  * the convolution's output never goes to memory.
  *
@@ -14,7 +14,8 @@ import dev.nnc.ir.kernel.Kernel;
  * as many pooled columns as fit); it is allocated per call, so threads never share it. When a
  * segment covers the whole width, the band's rows are one run of pixels (columns past the last
  * whole window included), so tiles run across row ends as they do without pooling, when that
- * takes fewer tiles than a run per row. An image with few pooled rows is split in column
+ * takes fewer tiles than a run per row; a band may then take several pooled rows, in as many
+ * as leave the fewest partial tiles. An image with few pooled rows is split in column
  * segments, so that a batch of one still has several units per thread.
  */
 final class ConvPoolBands {
@@ -38,6 +39,8 @@ final class ConvPoolBands {
     private final boolean wholeRows;
     /** Conv pixels per scratch row. */
     private final int scratchRow;
+    /** Pooled rows per band (more than one only for whole rows), and bands per image. */
+    private final int bandRows, bands;
 
     ConvPoolBands(Kernel.Conv2d k, ConvShape s, int tileRows) {
         if (!k.epilogue().isNone() && !k.epilogue().isRelu()) {
@@ -64,36 +67,59 @@ final class ConvPoolBands {
         }
         this.segments = (pooledW + columns - 1) / columns;
         this.segmentColumns = (pooledW + segments - 1) / segments;
-        // One run when it takes fewer tiles than a run per row (which skips the columns past the last window).
-        int wholeTiles = (poolH * convW + tileRows - 1) / tileRows;
-        int rowTiles = poolH * ((pooledW * poolW + tileRows - 1) / tileRows);
-        this.wholeRows = segments == 1 && (long) poolH * convW * channels <= SCRATCH_FLOATS && wholeTiles < rowTiles;
+        // One run when it takes fewer tiles than a run per row (which skips the columns past the last
+        // window); then as many pooled rows per band as take the fewest tiles per image, within the
+        // scratch and leaving an image several units.
+        int rowTiles = pooledH * poolH * ((pooledW * poolW + tileRows - 1) / tileRows);
+        int best = 0, bestTiles = rowTiles;
+        if (segments == 1) {
+            for (int r = 1; r <= pooledH && (long) r * poolH * convW * channels <= SCRATCH_FLOATS; r++) {
+                if (r > 1 && batch * ((pooledH + r - 1) / r) < MIN_UNITS) break;
+                int tiles = pooledH / r * runTiles(r) + runTiles(pooledH % r);
+                if (tiles < bestTiles) {
+                    best = r;
+                    bestTiles = tiles;
+                }
+            }
+        }
+        this.wholeRows = best > 0;
+        this.bandRows = Math.max(1, best);
+        this.bands = (pooledH + bandRows - 1) / bandRows;
         this.scratchRow = wholeRows ? convW : segmentColumns * poolW;
     }
 
+    /** Tiles of a run of {@code rows} whole pooled rows' conv rows. */
+    private int runTiles(int rows) {
+        return (rows * poolH * convW + tileRows - 1) / tileRows;
+    }
+
     String units(KernelEnv env, FunctionWriter f) {
-        return ConvIr.mul(f, env.dim(f, s.batch()), Integer.toString(pooledH * segments));
+        return ConvIr.mul(f, env.dim(f, s.batch()), Integer.toString(bands * segments));
     }
 
     void body(KernelEnv env, FunctionWriter f, String from, String to, Tiles tiles) {
-        String scratch = f.alloca("float", (long) poolH * scratchRow * channels, 64);
+        String scratch = f.alloca("float", (long) bandRows * poolH * scratchRow * channels, 64);
         f.loop(from, to, 1, t -> {
             String segment = ConvIr.rem(f, t, Integer.toString(segments)), band = ConvIr.div(f, t, Integer.toString(segments));
-            String py = ConvIr.rem(f, band, Integer.toString(pooledH)), n = ConvIr.div(f, band, Integer.toString(pooledH));
+            String n = ConvIr.div(f, band, Integer.toString(bands));
+            String py = ConvIr.mul(f, ConvIr.rem(f, band, Integer.toString(bands)), Integer.toString(bandRows));
             String px0 = ConvIr.mul(f, segment, Integer.toString(segmentColumns));
             String columns = ConvIr.min(f, Integer.toString(segmentColumns), ConvIr.sub(f, Integer.toString(pooledW), px0));
             // The conv pixel (n, py * kh, 0), counted over (image, row, column) as the tiles count.
             String top = ConvIr.add(f, ConvIr.mul(f, n, Integer.toString(convH * convW)), ConvIr.mul(f, py, Integer.toString(poolH * convW)));
+            String outPixel = ConvIr.add(f, ConvIr.mul(f, ConvIr.add(f, ConvIr.mul(f, n, Integer.toString(pooledH)), py), Integer.toString(pooledW)), px0);
             if (wholeRows) {
-                run(f, tiles, top, Integer.toString(poolH * convW), scratch, "0");
+                String rows = ConvIr.min(f, Integer.toString(bandRows), ConvIr.sub(f, Integer.toString(pooledH), py));
+                run(f, tiles, top, ConvIr.mul(f, rows, Integer.toString(poolH * convW)), scratch, "0");
+                f.loop("0", rows, 1, r -> pool(env, f, ConvVectors.at(f, scratch, ConvIr.mul(f, r, Integer.toString(poolH * convW * channels))),
+                        ConvIr.add(f, outPixel, ConvIr.mul(f, r, Integer.toString(pooledW))), columns));
             } else {
                 String convColumns = ConvIr.mul(f, columns, Integer.toString(poolW));
                 String left = ConvIr.add(f, top, ConvIr.mul(f, px0, Integer.toString(poolW)));
                 f.loop("0", Integer.toString(poolH), 1, wy -> run(f, tiles, ConvIr.add(f, left, ConvIr.mul(f, wy, Integer.toString(convW))),
                         convColumns, scratch, ConvIr.mul(f, wy, Integer.toString(scratchRow))));
+                pool(env, f, scratch, outPixel, columns);
             }
-            String outPixel = ConvIr.add(f, ConvIr.mul(f, ConvIr.add(f, ConvIr.mul(f, n, Integer.toString(pooledH)), py), Integer.toString(pooledW)), px0);
-            pool(env, f, scratch, outPixel, columns);
         });
     }
 
