@@ -14,6 +14,11 @@ import java.util.List;
  * row of the OIHW weight. The A operand is gathered from x as it is staged (the im2col matrix
  * is never stored), zero in the padding; either layout of x and of the output is a matter of
  * index arithmetic.
+ *
+ * <p>With a fused max pooling ({@code pool=[kh,kw]}) the rows are the pooled pixels and the
+ * GEMM runs once per window position, each pass on the conv pixels at that position of every
+ * window; the thread that owns an output element in one pass owns it in all of them, so it
+ * keeps the running max in out itself (NaN propagates, as in the max pooling kernel).
  */
 final class ConvCuda implements CudaKernel<Kernel.Conv2d> {
     @Override
@@ -44,6 +49,20 @@ final class ConvCuda implements CudaKernel<Kernel.Conv2d> {
         Geometry g = Geometry.of(k);
         String pixels = Gpu.mul(f, env.dim(f, g.batch), String.valueOf((long) g.outH * g.outW));
         String depth = String.valueOf(g.groupIn * g.kh * g.kw);
+        int poolH = k.pooled() ? k.pool().get(0) : 1, poolW = k.pooled() ? k.pool().get(1) : 1;
+        if (k.pooled()) {
+            f.loop("0", String.valueOf(poolH * poolW), 1, window -> gemm(k, env, f, g, pixels, depth, window, poolH, poolW));
+        } else {
+            gemm(k, env, f, g, pixels, depth, null, 1, 1);
+        }
+    }
+
+    /**
+     * The GEMM over out's pixels; with a pooling, that of the conv pixels at position
+     * {@code window} (an i64 value, {@code wy * poolW + wx}) of every window, max-ed into out.
+     */
+    private static void gemm(Kernel.Conv2d k, KernelEnv env, FunctionWriter f, Geometry g, String pixels, String depth,
+                             String window, int poolH, int poolW) {
         String group = Gpu.block(f, 'z');
         String x = env.ptr(f, k.x()), w = env.ptr(f, k.weight()), out = env.ptr(f, k.out());
         String bias = k.bias() == null ? null : env.ptr(f, k.bias());
@@ -51,13 +70,18 @@ final class ConvCuda implements CudaKernel<Kernel.Conv2d> {
         boolean inLast = k.inputLayout() == Kernel.Layout.NHWC, outLast = k.layout() == Kernel.Layout.NHWC;
         int sh = k.stride().get(0), sw = k.stride().get(1), dh = k.dilation().get(0), dw = k.dilation().get(1);
         int top = k.padding().get(0), left = k.padding().get(1);
+        String wy = window == null ? "0" : f.let("udiv i64 %s, %d", window, poolW);
+        String wx = window == null ? "0" : f.let("urem i64 %s, %d", window, poolW);
         GemmTiles.emit(f, env.kernelName(), pixels, String.valueOf(g.groupOut), depth, false, false, new GemmTiles.Operands() {
             @Override public String a(FunctionWriter v, String pixel, String kk) {
                 String[] p = pixel(v, g, pixel);
+                // The conv pixel: out's own, or the window's position in it.
+                String oh = Gpu.add(v, v.let("mul i64 %s, %d", p[1], poolH), wy);
+                String ow = Gpu.add(v, v.let("mul i64 %s, %d", p[2], poolW), wx);
                 String kx = v.let("urem i64 %s, %d", kk, g.kw), rest = v.let("udiv i64 %s, %d", kk, g.kw);
                 String ky = v.let("urem i64 %s, %d", rest, g.kh), c = Gpu.add(v, firstIn, v.let("udiv i64 %s, %d", rest, g.kh));
-                String ih = v.let("add i64 %s, %s", v.let("sub i64 %s, %d", v.let("mul i64 %s, %d", p[1], sh), top), v.let("mul i64 %s, %d", ky, dh));
-                String iw = v.let("add i64 %s, %s", v.let("sub i64 %s, %d", v.let("mul i64 %s, %d", p[2], sw), left), v.let("mul i64 %s, %d", kx, dw));
+                String ih = v.let("add i64 %s, %s", v.let("sub i64 %s, %d", v.let("mul i64 %s, %d", oh, sh), top), v.let("mul i64 %s, %d", ky, dh));
+                String iw = v.let("add i64 %s, %s", v.let("sub i64 %s, %d", v.let("mul i64 %s, %d", ow, sw), left), v.let("mul i64 %s, %d", kx, dw));
                 String inside = Gpu.and(v, Gpu.below(v, ih, String.valueOf(g.height)), Gpu.below(v, iw, String.valueOf(g.width)));
                 return GemmTiles.guarded(v, inside, () -> {
                     String index = inLast
@@ -79,7 +103,13 @@ final class ConvCuda implements CudaKernel<Kernel.Conv2d> {
                 String index = outLast
                         ? index4(v, p[0], p[1], p[2], oc, g.outH, g.outW, g.outChannels)
                         : index4(v, p[0], oc, p[1], p[2], g.outChannels, g.outH, g.outW);
-                Gpu.store(v, Epilogue.apply(v, env, k.epilogue(), val, coords), out, index);
+                String result = Epilogue.apply(v, env, k.epilogue(), val, coords);
+                if (window != null) {
+                    // The first position's pass starts the max; out holds nothing of this call before it.
+                    String soFar = Gpu.maximum(v, Gpu.load(v, out, index), result);
+                    result = v.let("select i1 %s, float %s, float %s", v.let("icmp eq i64 %s, 0", window), result, soFar);
+                }
+                Gpu.store(v, result, out, index);
             }
         });
     }

@@ -40,7 +40,11 @@ final class Conv2dCodegen implements KernelCodegen<Kernel.Conv2d> {
         return !k.epilogue().isNone() && !k.epilogue().isRelu();
     }
 
+    /** A fused pooling is only scheduled for a channels-last output, the one layout the fusion pass makes. */
     private static boolean channelsLast(Kernel.Conv2d k) {
+        if (k.pooled() && k.layout() != Kernel.Layout.NHWC) {
+            throw new UnsupportedByNative("a pooled conv2d with a channels-first output (" + k.out().name() + ")");
+        }
         return k.layout() == Kernel.Layout.NHWC;
     }
 }

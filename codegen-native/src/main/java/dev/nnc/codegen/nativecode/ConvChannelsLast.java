@@ -9,8 +9,9 @@ import java.util.List;
  * {@code out[pixels, O] = patches[pixels, depth] · Wt[depth, O]}: vectors run along the output
  * channels, a tile is {@code rows} output pixels times a panel of two vectors of channels.
  *
- * <p>A work unit is one tile of pixels. Its patches are gathered once per depth block into a
- * stack panel (or read from x itself for a pointwise convolution) and multiplied with every
+ * <p>A work unit is one tile of pixels (with a fused pooling, a band of tiles that write into a
+ * scratch buffer instead of out: {@link ConvPoolBands}). Its patches are gathered once per depth
+ * block into a stack panel (or read from x itself for a pointwise convolution) and multiplied with every
  * weight panel; bias and ReLU are applied in registers, another epilogue on the unit's rows
  * once they are done. x may be channels-last (rows of the panel are pixels, each tap a run of
  * channels) or channels-first (lanes are pixels, see {@link ConvLaneGather}).
@@ -28,6 +29,8 @@ final class ConvChannelsLast {
     private final int panelStride;
     private final ConvDepthBlocks blocks;
     private final ConvWeightPanels weights;
+    /** The band schedule of a fused max pooling, else null. */
+    private final ConvPoolBands bands;
 
     ConvChannelsLast(Kernel.Conv2d k, KernelEnv env) {
         this.k = k;
@@ -39,6 +42,7 @@ final class ConvChannelsLast {
         this.blocks = ConvDepthBlocks.of(s.groupChannels(), s.taps(), maxDepth);
         this.panelStride = lanes ? laneVectors * env.lanes() : blocks.maxDepth();
         this.weights = new ConvWeightPanels(s, blocks, k.weight(), lanes, 2 * env.lanes());
+        this.bands = k.pooled() ? new ConvPoolBands(k, s, full.rows()) : null;
     }
 
     void prepare(KernelEnv env, FunctionWriter f) {
@@ -46,42 +50,58 @@ final class ConvChannelsLast {
     }
 
     String units(KernelEnv env, FunctionWriter f) {
+        if (bands != null) return bands.units(env, f);
         return ConvIr.ceilDiv(f, s.pixels(env, f), Integer.toString(full.rows()));
     }
 
     void body(KernelEnv env, FunctionWriter f, String from, String to) {
         String panel = f.alloca("float", (long) (lanes ? panelStride : full.rows()) * blocks.maxDepth(), 64);
+        if (bands != null) {
+            bands.body(env, f, from, to, (first, count, out, outRow) -> tile(env, f, panel, first, count, out, outRow));
+            return;
+        }
         String pixels = s.pixels(env, f);
         f.loop(from, to, 1, t -> {
             String first = ConvIr.mul(f, t, Integer.toString(full.rows()));
             String count = ConvIr.min(f, Integer.toString(full.rows()), ConvIr.sub(f, pixels, first));
-            Tile tile = new Tile(env, f, first, count);
-            if (s.groups() == 1) {
-                tile.group("0", panel);
-            } else {
-                f.loop("0", Integer.toString(s.groups()), 1, g -> tile.group(g, panel));
-            }
+            tile(env, f, panel, first, count, env.ptr(f, k.out()), first);
             if (Conv2dCodegen.epilogueOnRows(k)) {
                 Epilogues.applyInPlace(env, f, k.out(), k.epilogue(), first, ConvIr.add(f, first, count));
             }
         });
     }
 
-    /** One unit: {@code count} output pixels from {@code first}. */
+    /**
+     * Output pixels {@code [first, first + count)} (over image, row, column; count at most a
+     * tile's rows) of every channel, pixel {@code first + r} stored at row {@code outRow + r} of
+     * {@code out}, rows {@code outChannels} floats apart (i64 values and a pointer).
+     */
+    private void tile(KernelEnv env, FunctionWriter f, String panel, String first, String count, String out, String outRow) {
+        Tile tile = new Tile(env, f, first, count, out, outRow);
+        if (s.groups() == 1) {
+            tile.group("0", panel);
+        } else {
+            f.loop("0", Integer.toString(s.groups()), 1, g -> tile.group(g, panel));
+        }
+    }
+
+    /** {@code count} output pixels from {@code first}, stored from row {@code outRow} of {@code out}. */
     private final class Tile {
         private final KernelEnv env;
         private final FunctionWriter f;
-        private final String first, count;
+        private final String first, count, out, outRow;
         private final List<String> rowValid = new ArrayList<>();
         /** i1: the tile has all its rows. */
         private final String wholeTile;
         private final ConvLaneGather laneGather;
 
-        Tile(KernelEnv env, FunctionWriter f, String first, String count) {
+        Tile(KernelEnv env, FunctionWriter f, String first, String count, String out, String outRow) {
             this.env = env;
             this.f = f;
             this.first = first;
             this.count = count;
+            this.out = out;
+            this.outRow = outRow;
             for (int r = 0; r < full.rows(); r++) rowValid.add(ConvIr.less(f, Integer.toString(r), count));
             wholeTile = f.let("icmp eq i64 %s, %d", count, full.rows());
             laneGather = lanes ? new ConvLaneGather(f, env, s, env.ptr(f, k.x()), first, count, panelStride / env.lanes()) : null;
@@ -151,9 +171,8 @@ final class ConvChannelsLast {
                         bias.add(VectorOps.floats(f, l).maskedLoad(at, mask));
                     }
                 }
-                String out = env.ptr(f, k.out());
                 ConvRegisterTile.Cells at = (r, v) -> ConvVectors.at(f, out, ConvIr.add(f,
-                        ConvIr.mul(f, ConvIr.add(f, first, Integer.toString(r)), Integer.toString(s.outChannels())),
+                        ConvIr.mul(f, ConvIr.add(f, outRow, Integer.toString(r)), Integer.toString(s.outChannels())),
                         ConvIr.add(f, channel, Integer.toString(v * l))));
                 ConvRegisterTile.Cells mask = (r, v) -> ConvVectors.maskIf(f, l, rowValid.get(r), channelMask.get(v));
                 List<String> acc = tile.begin(f, env, firstBlock, k.bias() == null ? null : (r, v) -> bias.get(v), at, mask);

@@ -5,7 +5,7 @@ import dev.nnc.ir.Shape;
 import dev.nnc.ir.kernel.Kernel;
 
 /**
- * The sizes of a convolution in layout-free terms. Channel counts and the window come from
+ * The sizes of a convolution in layout-free terms (the output ones before any fused pooling). Channel counts and the window come from
  * the weight's shape and are compile-time constants; batch and image sizes are dims (the batch
  * is usually symbolic) that {@link KernelEnv#dim} turns into IR values.
  */
@@ -17,8 +17,11 @@ record ConvShape(Dim batch, int channels, Dim height, Dim width, int outChannels
         Shape w = k.weight().type().shape();
         Shape x = k.x().type().shape(), out = k.out().type().shape();
         boolean nhwcX = k.inputLayout() == Kernel.Layout.NHWC, nhwcOut = k.layout() == Kernel.Layout.NHWC;
+        // A fused pooling shrinks out; the convolution itself still makes convHeight x convWidth pixels.
+        Dim outHeight = k.pooled() ? Dim.of(k.convHeight()) : out.dim(nhwcOut ? 1 : 2);
+        Dim outWidth = k.pooled() ? Dim.of(k.convWidth()) : out.dim(nhwcOut ? 2 : 3);
         return new ConvShape(x.dim(0), known(w.dim(1), k) * k.groups(), x.dim(nhwcX ? 1 : 2), x.dim(nhwcX ? 2 : 3),
-                known(w.dim(0), k), out.dim(nhwcOut ? 1 : 2), out.dim(nhwcOut ? 2 : 3),
+                known(w.dim(0), k), outHeight, outWidth,
                 known(w.dim(2), k), known(w.dim(3), k), k.stride().get(0), k.stride().get(1),
                 k.dilation().get(0), k.dilation().get(1),
                 k.padding().get(0), k.padding().get(1), k.padding().get(2), k.padding().get(3), k.groups());

@@ -26,7 +26,10 @@ record KernelCost(Dim amount, long perNanosecond) {
             }
             case Kernel.Conv2d c -> {
                 List<Dim> w = c.weight().type().shape().dims();
-                yield new KernelCost(c.out().type().shape().numel().times(w.get(1)).times(w.get(2)).times(w.get(3)), 64);
+                // A fused pooling's out holds one of every kh x kw conv outputs, all computed.
+                Dim convOutputs = c.out().type().shape().numel();
+                if (c.pooled()) convOutputs = convOutputs.times(Dim.of((long) c.pool().get(0) * c.pool().get(1)));
+                yield new KernelCost(convOutputs.times(w.get(1)).times(w.get(2)).times(w.get(3)), 64);
             }
             default -> {
                 Dim elements = k.out().type().shape().numel();
