@@ -18,8 +18,7 @@ public final class PtxModuleEmitter {
     private PtxModuleEmitter() {}
 
     /** @throws UnsupportedByCuda when the model needs a dtype the backend does not compute in */
-    public static PtxModule emit(KernelProgram program, CudaTarget target) {
-        KernelProgram p = ConvPoolSplit.apply(program);
+    public static PtxModule emit(KernelProgram p, CudaTarget target) {
         F32Support.problem(p, "the CUDA backend").ifPresent(why -> {
             throw new UnsupportedByCuda(why);
         });
