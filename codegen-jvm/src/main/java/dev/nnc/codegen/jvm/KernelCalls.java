@@ -226,11 +226,6 @@ final class KernelCalls {
             throw new UnsupportedByBackend("conv2d in layout nhwc with " + c.groups() + " groups: the JVM backend's NHWC"
                     + " convolution takes groups = 1 only (keep grouped convolutions in nchw)");
         }
-        if (c.pooled() && (!nhwc || !(c.epilogue().isNone() || c.epilogue().isRelu()))) {
-            throw new UnsupportedByBackend("conv2d with a fused pooling in layout " + c.layout().name().toLowerCase()
-                    + (nhwc ? " with an epilogue other than relu" : "") + ": the JVM backend pools NHWC convolutions"
-                    + " ending in none or relu only (the pooling must follow the whole epilogue)");
-        }
         if (!nhwc && !nchwInput) {
             throw new UnsupportedByBackend("conv2d in layout nchw with input_layout nhwc: the JVM backend's NCHW"
                     + " convolution reads an NCHW x only");

@@ -1,7 +1,5 @@
 package dev.nnc.codegen.jvm;
 
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.nnc.ir.kernel.KernelParser;
 import dev.nnc.ir.kernel.KernelProgram;
@@ -52,21 +50,5 @@ class PooledConvCallsTest {
         KernelVerifier.verify(fused);
         KernelVerifier.verify(unfused);
         HandWrittenPrograms.assertSameResults(fused, unfused, 23);
-    }
-
-    @Test
-    void poolingAfterAnotherEpilogueIsRefusedByName() {
-        KernelProgram sigmoid = KernelParser.parse("""
-                kernels Sigmoid {
-                  input x : f32[B,6,6,4]
-                  weight w : f32[4,4,3,3]
-                  output y : f32[B,2,2,4]
-                  arena 0
-                  conv2d(in:x : f32[B,6,6,4], w:w : f32[4,4,3,3]) -> out:y : f32[B,2,2,4] {stride=[1,1], padding=[0,0,0,0], dilation=[1,1], groups=1, layout=nhwc, pool=[2,2]} epilogue() = sigmoid(%0)
-                }
-                """);
-        KernelVerifier.verify(sigmoid);
-        UnsupportedByBackend e = assertThrows(UnsupportedByBackend.class, () -> JvmBackend.compile(sigmoid, "Sigmoid"));
-        assertTrue(e.getMessage().contains("fused pooling"), e.getMessage());
     }
 }
