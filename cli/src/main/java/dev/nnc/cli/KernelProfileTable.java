@@ -47,7 +47,10 @@ final class KernelProfileTable {
         }
     }
 
-    /** The kernel's op, output type and layout, e.g. {@code conv2d -> f32[B,26,26,32] nhwc +relu}. */
+    /**
+     * The kernel's op, output type, layout, epilogue and fused pooling, e.g.
+     * {@code conv2d -> f32[B,13,13,32] nhwc then relu(%0) then max pool 2x2}.
+     */
     static String label(Kernel k) {
         String line = KernelPrinter.print(k);
         int paren = line.indexOf('(');
@@ -58,6 +61,9 @@ final class KernelProfileTable {
         if (epilogue >= 0) {
             String e = line.substring(line.indexOf('=', epilogue) + 1).trim();
             if (!e.equals("%0")) sb.append(" then ").append(e);
+        }
+        if (k instanceof Kernel.Conv2d c && c.pooled()) {
+            sb.append(" then max pool ").append(c.pool().get(0)).append('x').append(c.pool().get(1));
         }
         return sb.toString();
     }
