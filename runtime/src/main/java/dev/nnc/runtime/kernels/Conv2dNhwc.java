@@ -172,23 +172,13 @@ public final class Conv2dNhwc {
             nchw = channels == 1 && height * width > 1 && strideW <= 2 && !inPlace;
         }
         // With no input channels the output is the bias, which the scalar loop writes.
+        int ph = pooled ? poolH : 0, pw = pooled ? poolW : 0;
         if (Gemm.VECTOR && channels > 0) {
-            if (pooled) {
-                Conv2dNhwcVector.conv2dMaxPool(x, xOff, batch, height, width, channels, nchw, panels, outChannels,
-                        kernelH, kernelW, bias, biasOff, strideH, strideW, padTop, padLeft, dilationH, dilationW,
-                        out, outOff, outH, outW, relu, poolH, poolW);
-            } else {
-                Conv2dNhwcVector.conv2d(x, xOff, batch, height, width, channels, nchw, panels, outChannels, kernelH,
-                        kernelW, bias, biasOff, strideH, strideW, padTop, padLeft, dilationH, dilationW,
-                        out, outOff, outH, outW, relu);
-            }
-        } else if (pooled) {
-            Conv2dNhwcScalar.conv2dMaxPool(x, xOff, batch, height, width, channels, nchw, panels, outChannels, kernelH,
-                    kernelW, bias, biasOff, strideH, strideW, padTop, padLeft, dilationH, dilationW,
-                    out, outOff, outH, outW, relu, poolH, poolW);
+            Conv2dNhwcVector.conv2d(x, xOff, batch, height, width, channels, nchw, panels, outChannels, kernelH, kernelW,
+                    bias, biasOff, strideH, strideW, padTop, padLeft, dilationH, dilationW, out, outOff, outH, outW, relu, ph, pw);
         } else {
             Conv2dNhwcScalar.conv2d(x, xOff, batch, height, width, channels, nchw, panels, outChannels, kernelH, kernelW,
-                    bias, biasOff, strideH, strideW, padTop, padLeft, dilationH, dilationW, out, outOff, outH, outW, relu);
+                    bias, biasOff, strideH, strideW, padTop, padLeft, dilationH, dilationW, out, outOff, outH, outW, relu, ph, pw);
         }
     }
 

@@ -12,32 +12,16 @@ final class Conv2dNhwcScalar {
 
     private Conv2dNhwcScalar() {}
 
-    static void conv2d(float[] x, int xOff, int batch, int height, int width, int channels, boolean nchw,
-                       float[] panels, int outChannels, int kernelH, int kernelW, float[] bias, int biasOff,
-                       int strideH, int strideW, int padTop, int padLeft, int dilationH, int dilationW,
-                       float[] out, int outOff, int outH, int outW, boolean relu) {
-        run(x, xOff, batch, height, width, channels, nchw, panels, outChannels, kernelH, kernelW, bias, biasOff,
-                strideH, strideW, padTop, padLeft, dilationH, dilationW, out, outOff, outH, outW, relu, 0, 0);
-    }
-
     /**
-     * The convolution (output {@code outH x outW}) max-pooled by {@code poolH x poolW} windows at
+     * The convolution (output {@code outH x outW}); with {@code poolH > 0} also max-pooled by
+     * {@code poolH x poolW} windows at
      * stride = window, floor mode, into out {@code [N, outH / poolH, outW / poolW, O]}: per pooled
      * pixel, its window's convolution pixels into per-thread scratch, then their max.
      */
-    static void conv2dMaxPool(float[] x, int xOff, int batch, int height, int width, int channels, boolean nchw,
-                              float[] panels, int outChannels, int kernelH, int kernelW, float[] bias, int biasOff,
-                              int strideH, int strideW, int padTop, int padLeft, int dilationH, int dilationW,
-                              float[] out, int outOff, int outH, int outW, boolean relu, int poolH, int poolW) {
-        run(x, xOff, batch, height, width, channels, nchw, panels, outChannels, kernelH, kernelW, bias, biasOff,
-                strideH, strideW, padTop, padLeft, dilationH, dilationW, out, outOff, outH, outW, relu, poolH, poolW);
-    }
-
-    /** {@code poolH = 0}: no pooling. */
-    private static void run(float[] x, int xOff, int batch, int height, int width, int channels, boolean nchw,
-                            float[] panels, int outChannels, int kernelH, int kernelW, float[] bias, int biasOff,
-                            int strideH, int strideW, int padTop, int padLeft, int dilationH, int dilationW,
-                            float[] out, int outOff, int outH, int outW, boolean relu, int poolH, int poolW) {
+    static void conv2d(float[] x, int xOff, int batch, int height, int width, int channels, boolean nchw,
+                       float[] panels, int outChannels, int kernelH, int kernelW, float[] bias, int biasOff,
+                       int strideH, int strideW, int padTop, int padLeft, int dilationH, int dilationW,
+                       float[] out, int outOff, int outH, int outW, boolean relu, int poolH, int poolW) {
         Job job = JOBS.get();
         job.x = x;
         job.xOff = xOff;

@@ -29,7 +29,7 @@ import static dev.nnc.runtime.kernels.PackedMatrix.NR;
  * of a transpose kernel before the convolution, and moves fewer, larger pieces than the NHWC
  * im2col of a first layer (runs of KW·C = 3–9 floats).
  *
- * <p>A convolution followed by a max pooling ({@link #conv2dMaxPool}) never writes its own
+ * <p>A convolution followed by a max pooling (({@link #conv2d} with a pool window)) never writes its own
  * output: a task owns a band, the pool window's rows of the convolution over a run of pooled
  * columns, computes it with the same blocks and tiles into per-thread scratch (at most 64 KiB,
  * so it is still in L1/L2 when read back) and writes only each window's max.
@@ -54,32 +54,16 @@ final class Conv2dNhwcVector {
 
     private Conv2dNhwcVector() {}
 
-    static void conv2d(float[] x, int xOff, int batch, int height, int width, int channels, boolean nchw,
-                       float[] panels, int outChannels, int kernelH, int kernelW, float[] bias, int biasOff,
-                       int strideH, int strideW, int padTop, int padLeft, int dilationH, int dilationW,
-                       float[] out, int outOff, int outH, int outW, boolean relu) {
-        run(x, xOff, batch, height, width, channels, nchw, panels, outChannels, kernelH, kernelW, bias, biasOff,
-                strideH, strideW, padTop, padLeft, dilationH, dilationW, out, outOff, outH, outW, relu, 0, 0);
-    }
-
     /**
-     * The convolution (output {@code outH x outW}) max-pooled by {@code poolH x poolW} windows at
+     * The convolution (output {@code outH x outW}); with {@code poolH > 0} also max-pooled by
+     * {@code poolH x poolW} windows at
      * stride = window, floor mode: out is {@code [N, outH / poolH, outW / poolW, O]}. Computed in
      * bands (see {@link Job#band}); a 1x1 pool takes the same path (tests exercise it that way).
      */
-    static void conv2dMaxPool(float[] x, int xOff, int batch, int height, int width, int channels, boolean nchw,
-                              float[] panels, int outChannels, int kernelH, int kernelW, float[] bias, int biasOff,
-                              int strideH, int strideW, int padTop, int padLeft, int dilationH, int dilationW,
-                              float[] out, int outOff, int outH, int outW, boolean relu, int poolH, int poolW) {
-        run(x, xOff, batch, height, width, channels, nchw, panels, outChannels, kernelH, kernelW, bias, biasOff,
-                strideH, strideW, padTop, padLeft, dilationH, dilationW, out, outOff, outH, outW, relu, poolH, poolW);
-    }
-
-    /** {@code poolH = 0}: no pooling. */
-    private static void run(float[] x, int xOff, int batch, int height, int width, int channels, boolean nchw,
-                            float[] panels, int outChannels, int kernelH, int kernelW, float[] bias, int biasOff,
-                            int strideH, int strideW, int padTop, int padLeft, int dilationH, int dilationW,
-                            float[] out, int outOff, int outH, int outW, boolean relu, int poolH, int poolW) {
+    static void conv2d(float[] x, int xOff, int batch, int height, int width, int channels, boolean nchw,
+                       float[] panels, int outChannels, int kernelH, int kernelW, float[] bias, int biasOff,
+                       int strideH, int strideW, int padTop, int padLeft, int dilationH, int dilationW,
+                       float[] out, int outOff, int outH, int outW, boolean relu, int poolH, int poolW) {
         Job job = JOBS.get();
         job.x = x;
         job.xOff = xOff;

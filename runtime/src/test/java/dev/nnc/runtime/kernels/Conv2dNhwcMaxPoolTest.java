@@ -195,7 +195,7 @@ class Conv2dNhwcMaxPoolTest {
             float[] conv = new float[cs.n() * oh * ow * cs.o()];
             Conv2dNhwcScalar.conv2d(x, X_OFF, cs.n(), cs.h(), cs.w(), cs.c(), nchw, packed.data, cs.o(), cs.kh(),
                     cs.kw(), bias, BIAS_OFF, cs.sh(), cs.sw(), cs.pt(), cs.pl(), cs.dh(), cs.dw(), conv, 0, oh, ow,
-                    cs.relu());
+                    cs.relu(), 0, 0);
             float[] pooled = new float[outSize()];
             Pool2dNhwc.pool(false, false, conv, 0, cs.n(), oh, ow, cs.o(), cs.poolH(), cs.poolW(), cs.poolH(),
                     cs.poolW(), 0, 0, 0, 0, pooled, 0, ph, pw, false);
@@ -216,10 +216,10 @@ class Conv2dNhwcMaxPoolTest {
                     Operands.W_OFF, cs.o(), cs.kh(), cs.kw(), op.bias, Operands.BIAS_OFF, cs.sh(), cs.sw(), cs.pt(),
                     cs.pl(), cs.pb(), cs.pr(), cs.dh(), cs.dw(), 1, out, off, op.ph, op.pw, cs.relu(), cs.poolH(),
                     cs.poolW());
-            case 2 -> Conv2dNhwcScalar.conv2dMaxPool(op.x, Operands.X_OFF, cs.n(), cs.h(), cs.w(), cs.c(), op.nchw,
+            case 2 -> Conv2dNhwcScalar.conv2d(op.x, Operands.X_OFF, cs.n(), cs.h(), cs.w(), cs.c(), op.nchw,
                     op.packed.data, cs.o(), cs.kh(), cs.kw(), op.bias, Operands.BIAS_OFF, cs.sh(), cs.sw(), cs.pt(),
                     cs.pl(), cs.dh(), cs.dw(), out, off, cs.convH(), cs.convW(), cs.relu(), cs.poolH(), cs.poolW());
-            case 3 -> Conv2dNhwcVector.conv2dMaxPool(op.x, Operands.X_OFF, cs.n(), cs.h(), cs.w(), cs.c(), op.nchw,
+            case 3 -> Conv2dNhwcVector.conv2d(op.x, Operands.X_OFF, cs.n(), cs.h(), cs.w(), cs.c(), op.nchw,
                     op.packed.data, cs.o(), cs.kh(), cs.kw(), op.bias, Operands.BIAS_OFF, cs.sh(), cs.sw(), cs.pt(),
                     cs.pl(), cs.dh(), cs.dw(), out, off, cs.convH(), cs.convW(), cs.relu(), cs.poolH(), cs.poolW());
             default -> throw new IllegalArgumentException();

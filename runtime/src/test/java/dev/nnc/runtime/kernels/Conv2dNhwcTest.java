@@ -209,10 +209,10 @@ class Conv2dNhwcTest {
                     out, outOff, oh, ow, cs.relu());
             case 2 -> Conv2dNhwcScalar.conv2d(x, xOff, cs.n(), cs.h(), cs.w(), cs.c(), nchw, packed.data, cs.o(), cs.kh(),
                     cs.kw(), bias, biasOff, cs.sh(), cs.sw(), cs.pt(), cs.pl(), cs.dh(), cs.dw(), out, outOff, oh, ow,
-                    cs.relu());
+                    cs.relu(), 0, 0);
             case 3 -> Conv2dNhwcVector.conv2d(x, xOff, cs.n(), cs.h(), cs.w(), cs.c(), nchw, packed.data, cs.o(), cs.kh(),
                     cs.kw(), bias, biasOff, cs.sh(), cs.sw(), cs.pt(), cs.pl(), cs.dh(), cs.dw(), out, outOff, oh, ow,
-                    cs.relu());
+                    cs.relu(), 0, 0);
             default -> throw new IllegalArgumentException();
         }
         double scale = Math.max(1, Math.sqrt(k) / 8);
