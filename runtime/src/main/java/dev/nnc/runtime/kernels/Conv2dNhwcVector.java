@@ -29,7 +29,7 @@ import static dev.nnc.runtime.kernels.PackedMatrix.NR;
  * of a transpose kernel before the convolution, and moves fewer, larger pieces than the NHWC
  * im2col of a first layer (runs of KW·C = 3–9 floats).
  *
- * <p>A convolution followed by a max pooling (({@link #conv2d} with a pool window)) never writes its own
+ * <p>A convolution followed by a max pooling ({@link #conv2d} with a pool window) never writes its own
  * output: a task owns a band, the pool window's rows of the convolution over a run of pooled
  * columns, computes it with the same blocks and tiles into per-thread scratch (at most 64 KiB,
  * so it is still in L1/L2 when read back) and writes only each window's max.
